@@ -1,0 +1,48 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { UUIDScalar } from '../../../common/scalars';
+import { currencyRule, formatMinor } from '../../../common/money';
+import { AppError } from '../../../common/errors';
+import type { SubgraphContext } from '../../../common/subgraph-server';
+import { createPluginPaymentIntent, type CreateIntentDeps, type IntentResult } from './intents/create-intent';
+import type { IntentRequestInput } from './intents/validate';
+
+export interface PaymentsContext extends SubgraphContext {
+  /** The Idempotency-Key the client sent to the gateway, forwarded on the subgraph request. */
+  headerIdempotencyKey?: string;
+}
+
+export function paymentsResolvers(deps: CreateIntentDeps): GraphQLResolverMap<PaymentsContext> {
+  return {
+    UUID: UUIDScalar,
+    Mutation: {
+      createPluginPaymentIntent: async (_: unknown, args: { input: IntentRequestInput }, ctx: PaymentsContext) => {
+        try {
+          const result = await createPluginPaymentIntent(deps, {
+            clientId: ctx.identity.clientId,
+            identityAssertion: ctx.identityAssertion,
+            requestId: ctx.requestId,
+            log: ctx.log,
+            headerIdempotencyKey: ctx.headerIdempotencyKey,
+          }, args.input);
+          return toGraphQL(result);
+        } catch (err) {
+          if (err instanceof AppError) throw err.toGraphQLError();
+          throw err;
+        }
+      },
+    },
+  } as unknown as GraphQLResolverMap<PaymentsContext>;
+}
+
+function toGraphQL({ entry, intent }: IntentResult) {
+  const rule = currencyRule(entry.currency);
+  return {
+    id: entry.entryId,
+    stripePaymentIntentId: intent.id,
+    clientSecret: intent.clientSecret,
+    amount: { amountMinor: entry.amountMinor.toString(), currency: entry.currency, formatted: formatMinor(entry.amountMinor, rule) },
+    status: entry.status,
+    plugins: entry.pluginIds.map((id) => ({ id })),
+    createdAt: entry.createdAt.toISOString(),
+  };
+}
