@@ -48,8 +48,9 @@ export function sendProblem(
   res: ServerResponse,
   problem: { kind: ErrorKind; code: string; message: string; details?: Record<string, unknown>; requestId?: string },
   headers: Record<string, string> = {},
+  statusOverride?: number,
 ): void {
-  const status = HTTP_STATUS[problem.kind];
+  const status = statusOverride ?? HTTP_STATUS[problem.kind];
   const body = {
     type: `urn:jtm:error:${problem.code.toLowerCase().replaceAll('_', '-')}`,
     title: problem.kind.replaceAll('_', ' ').toLowerCase(),
