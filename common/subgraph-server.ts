@@ -8,7 +8,7 @@ import { ApolloServer, type BaseContext } from '@apollo/server';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse, type GraphQLFormattedError } from 'graphql';
-import { AppError, OPAQUE_INTERNAL_MESSAGE, kindOfCode } from './errors';
+import { AppError, OPAQUE_INTERNAL_MESSAGE, isErrorCode, kindOfCode } from './errors';
 import { IDENTITY_HEADER, verifyIdentity, type Identity, type SigningKey } from './identity';
 import { serveGraphQL } from './graphql-http';
 import { sendJson } from './http';
@@ -46,6 +46,9 @@ export function maskError(formatted: GraphQLFormattedError, error: unknown, log:
     return { message: original.message, path: formatted.path, extensions: { code: original.code, kind: original.kind, ...original.details } };
   }
   const code = formatted.extensions?.code;
+  if (isErrorCode(code) && kindOfCode(code) !== 'INTERNAL') {
+    return { message: formatted.message, path: formatted.path, extensions: formatted.extensions };
+  }
   const kind = kindOfCode(code);
   if (kind !== 'INTERNAL' || code === 'BAD_USER_INPUT') {
     return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code, kind: code === 'BAD_USER_INPUT' ? 'BAD_USER_INPUT' : kind } };

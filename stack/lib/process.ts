@@ -26,6 +26,14 @@ export interface SpawnOptions {
   readyTimeoutMs?: number;
 }
 
+/** Process groups still running; killed if this process exits without stopping them. */
+const live = new Set<number>();
+process.once('exit', () => {
+  for (const pid of live) {
+    try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ }
+  }
+});
+
 export async function spawnService(opts: SpawnOptions): Promise<ManagedService> {
   mkdirSync(dirname(opts.logFile), { recursive: true });
   const log = createWriteStream(opts.logFile, { flags: 'a' });
@@ -43,7 +51,11 @@ export async function spawnService(opts: SpawnOptions): Promise<ManagedService> 
     child.once('error', () => resolve(-1));
   });
   let done = false;
-  exited.then(() => { done = true; });
+  if (child.pid !== undefined) live.add(child.pid);
+  exited.then(() => {
+    done = true;
+    if (child.pid !== undefined) live.delete(child.pid);
+  });
 
   const service: ManagedService = {
     name: opts.name,

@@ -1,7 +1,6 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { UUIDScalar } from '../../../common/scalars';
 import { currencyRule, formatMinor } from '../../../common/money';
-import { AppError } from '../../../common/errors';
 import type { SubgraphContext } from '../../../common/subgraph-server';
 import { createPluginPaymentIntent, type CreateIntentDeps, type IntentResult } from './intents/create-intent';
 import type { IntentRequestInput } from './intents/validate';
@@ -16,19 +15,15 @@ export function paymentsResolvers(deps: CreateIntentDeps): GraphQLResolverMap<Pa
     UUID: UUIDScalar,
     Mutation: {
       createPluginPaymentIntent: async (_: unknown, args: { input: IntentRequestInput }, ctx: PaymentsContext) => {
-        try {
-          const result = await createPluginPaymentIntent(deps, {
-            clientId: ctx.identity.clientId,
-            identityAssertion: ctx.identityAssertion,
-            requestId: ctx.requestId,
-            log: ctx.log,
-            headerIdempotencyKey: ctx.headerIdempotencyKey,
-          }, args.input);
-          return toGraphQL(result);
-        } catch (err) {
-          if (err instanceof AppError) throw err.toGraphQLError();
-          throw err;
-        }
+        // AppErrors propagate as they are; the subgraph's formatError maps them once.
+        const result = await createPluginPaymentIntent(deps, {
+          clientId: ctx.identity.clientId,
+          identityAssertion: ctx.identityAssertion,
+          requestId: ctx.requestId,
+          log: ctx.log,
+          headerIdempotencyKey: ctx.headerIdempotencyKey,
+        }, args.input);
+        return toGraphQL(result);
       },
     },
   } as unknown as GraphQLResolverMap<PaymentsContext>;

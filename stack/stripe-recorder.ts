@@ -1,0 +1,107 @@
+/**
+ * A small HTTP proxy between the payments subgraph and a Stripe emulator that records what
+ * reached Stripe (method, path, Idempotency-Key, decoded form body) and can inject faults:
+ * delay the answer, drop the connection after the request was forwarded, or answer 500.
+ * Tests read and steer it over HTTP (/__recorder/...), since they run in other processes.
+ */
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedStripeRequest {
+  method: string;
+  path: string;
+  idempotencyKey: string | null;
+  params: Record<string, string>;
+  /** What the proxy did: forwarded (and the emulator's status), or the injected fault. */
+  outcome: string;
+  at: string;
+}
+
+export type Fault = { mode: 'delay'; delayMs: number; count?: number } | { mode: 'drop-after-forward'; count?: number } | { mode: 'status'; status: number; count?: number };
+
+export async function startStripeRecorder(opts: { port: number; upstream: string }): Promise<{ url: string; close(): Promise<void> }> {
+  const requests: RecordedStripeRequest[] = [];
+  let fault: (Fault & { remaining: number }) | null = null;
+
+  const server = http.createServer(async (req, res) => {
+    const body = await readAll(req);
+    const path = req.url ?? '/';
+    if (path.startsWith('/__recorder/')) return admin(req, res, path, body);
+    const record: RecordedStripeRequest = {
+      method: req.method ?? 'GET',
+      path: path.split('?')[0],
+      idempotencyKey: (req.headers['idempotency-key'] as string | undefined) ?? null,
+      params: Object.fromEntries(new URLSearchParams(body.toString('utf8'))),
+      outcome: 'pending',
+      at: new Date().toISOString(),
+    };
+    requests.push(record);
+    const active = fault && fault.remaining > 0 ? fault : null;
+    if (active) active.remaining--;
+    if (active?.mode === 'status') {
+      record.outcome = `injected ${active.status}`;
+      res.writeHead(active.status, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify({ error: { type: 'api_error', message: 'injected fault' } }));
+    }
+    if (active?.mode === 'delay') await new Promise((r) => setTimeout(r, active.delayMs));
+    const upstream = await fetch(opts.upstream + path, {
+      method: req.method,
+      headers: forwardHeaders(req),
+      body: req.method === "GET" || req.method === "HEAD" ? undefined : new Uint8Array(body),
+    });
+    const answer = Buffer.from(await upstream.arrayBuffer());
+    if (active?.mode === 'drop-after-forward') {
+      record.outcome = `forwarded ${upstream.status}, connection dropped`;
+      return req.socket.destroy();
+    }
+    record.outcome = `forwarded ${upstream.status}`;
+    res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json', 'request-id': upstream.headers.get('request-id') ?? '' });
+    res.end(answer);
+  });
+
+  function admin(req: IncomingMessage, res: ServerResponse, path: string, body: Buffer) {
+    const json = (status: number, value: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(value));
+    };
+    if (path === '/__recorder/requests' && req.method === 'GET') return json(200, requests);
+    if (path === '/__recorder/requests' && req.method === 'DELETE') {
+      requests.length = 0;
+      return json(200, { cleared: true });
+    }
+    if (path === '/__recorder/fault' && req.method === 'POST') {
+      const f = body.length ? (JSON.parse(body.toString('utf8')) as Fault | null) : null;
+      fault = f ? { ...f, remaining: f.count ?? Number.MAX_SAFE_INTEGER } : null;
+      return json(200, { fault });
+    }
+    json(404, { error: 'unknown recorder endpoint' });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
+
+function forwardHeaders(req: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v === undefined || k === 'host' || k === 'content-length' || k === 'connection') continue;
+    out[k] = Array.isArray(v) ? v.join(', ') : v;
+  }
+  return out;
+}
+
+function readAll(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
