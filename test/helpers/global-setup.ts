@@ -1,0 +1,32 @@
+/**
+ * Starts the real local stack once for the integration and e2e tiers: Cassandra 5 on its own
+ * ports, stripe-mock behind the recording proxy, the Auth0 stand-in and the three deployables
+ * from dist/ (the test command compiles first). Tests find it through JTM_TEST_STACK.
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { startLocalStack, type StackPorts } from '../../stack/local-stack';
+import { freePort } from '../../stack/lib/process';
+import { projectRoot } from '../../common/paths';
+import type { TestStackInfo } from './stack';
+
+export default async function globalSetup(): Promise<void> {
+  const runDir = join(projectRoot(), '.run', 'test');
+  rmSync(runDir, { recursive: true, force: true });
+  const ports: StackPorts = {
+    cassandraNative: Number(process.env.TEST_CASSANDRA_PORT ?? 19142),
+    cassandraStorage: Number(process.env.TEST_CASSANDRA_STORAGE_PORT ?? 17100),
+    stripeMock: await freePort(),
+    stripeProxy: await freePort(),
+    auth0: await freePort(),
+    plugins: await freePort(),
+    payments: await freePort(),
+    gateway: await freePort(),
+  };
+  const t0 = Date.now();
+  const stack = await startLocalStack({ ports, runDir, fastCassandra: true, log: (l) => process.stdout.write(`\n[test stack] ${l}`) });
+  process.stdout.write(`\n[test stack] up in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+  (globalThis as Record<string, unknown>).__JTM_STACK__ = stack;
+  const info: TestStackInfo = { urls: stack.urls, ports: stack.ports, env: stack.env, runDir };
+  process.env.JTM_TEST_STACK = JSON.stringify(info);
+}

@@ -1,0 +1,6 @@
+import type { LocalStack } from '../../stack/local-stack';
+
+export default async function globalTeardown(): Promise<void> {
+  const stack = (globalThis as Record<string, unknown>).__JTM_STACK__ as LocalStack | undefined;
+  await stack?.stop();
+}
