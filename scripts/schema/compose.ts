@@ -1,43 +1,44 @@
 /**
- * Composes the subgraph SDL files listed in rover.yaml into schema/supergraph.graphql with
- * @apollo/composition (what `rover supergraph compose` runs). Usage: tsx scripts/schema/compose.ts [--check]
+ * Composes the subgraph SDL files listed in rover.yaml with @apollo/composition (what
+ * `rover supergraph compose` runs) into the committed schema/supergraph.graphql.
+ *
+ *   tsx scripts/schema/compose.ts               write schema/supergraph.graphql (rover.yaml's URLs)
+ *   tsx scripts/schema/compose.ts --out <file>  write elsewhere, with SUBGRAPH_URL_<NAME> overrides
+ *   tsx scripts/schema/compose.ts --check       run the full schema check (scripts/schema/check.ts)
+ *
+ * The committed file always carries rover.yaml's URLs so the staleness check is reproducible;
+ * environments override URLs at runtime (the gateway reads SUBGRAPH_URL_<NAME>) or with --out.
  */
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { composeServices } from '@apollo/composition';
-import { parse } from 'graphql';
-import { readRoverConfig } from './rover-config';
+import { readRoverConfig, urlOverrideVariable } from './rover-config';
+import { composeFromConfig } from './composition';
+import { formatFinding } from './findings';
+import { main as check } from './check';
 
-export function composeFromConfig(configPath: string): { supergraphSdl?: string; errors: string[]; hints: string[] } {
-  const { subgraphs } = readRoverConfig(configPath);
-  const result = composeServices(
-    subgraphs.map((s) => ({ name: s.name, url: s.routingUrl, typeDefs: parse(s.sdl) })),
-  );
-  const hints = (result.hints ?? []).map((h) => `hint ${h.definition.code}: ${h.message}`);
-  if (result.errors) {
-    return { errors: result.errors.map((e) => `error ${(e.extensions?.code as string) ?? 'COMPOSITION'}: ${e.message}`), hints };
+function main(argv: string[]): number {
+  if (argv.includes('--check')) return check(argv.filter((a) => a !== '--check'));
+  const root = resolve(__dirname, '..', '..');
+  const config = resolve(root, 'rover.yaml');
+  const outIndex = argv.indexOf('--out');
+  const out = outIndex >= 0 ? resolve(argv[outIndex + 1] ?? '') : resolve(root, 'schema', 'supergraph.graphql');
+  const committed = outIndex < 0;
+  const composition = composeFromConfig(config, committed ? undefined : process.env);
+  if (committed) {
+    const ignored = readRoverConfig(config).subgraphs.map((s) => urlOverrideVariable(s.name)).filter((v) => process.env[v]);
+    if (ignored.length) console.log(`note: ${ignored.join(', ')} ignored; the committed supergraph keeps rover.yaml's URLs (use --out for an environment's copy)`);
   }
-  return { supergraphSdl: result.supergraphSdl, errors: [], hints };
+  for (const h of composition.hints) console.log(formatFinding(h));
+  if (!composition.supergraphSdl) {
+    console.error('composition failed:');
+    for (const e of composition.errors) console.error(formatFinding(e));
+    return 1;
+  }
+  writeFileSync(out, composition.supergraphSdl);
+  console.log(`wrote ${out}`);
+  return 0;
 }
 
 if (require.main === module) {
-  const root = resolve(__dirname, '..', '..');
-  const out = resolve(root, 'schema', 'supergraph.graphql');
-  const { supergraphSdl, errors, hints } = composeFromConfig(resolve(root, 'rover.yaml'));
-  for (const h of hints) console.log(h);
-  if (errors.length || !supergraphSdl) {
-    for (const e of errors) console.error(e);
-    process.exit(1);
-  }
-  if (process.argv.includes('--check')) {
-    const committed = existsSync(out) ? readFileSync(out, 'utf8') : '';
-    if (committed !== supergraphSdl + '\n') {
-      console.error('schema/supergraph.graphql is stale: run `npm run schema:compose` and commit it');
-      process.exit(1);
-    }
-    console.log('schema/supergraph.graphql is up to date');
-  } else {
-    writeFileSync(out, supergraphSdl + '\n');
-    console.log(`wrote ${out}`);
-  }
+  process.exit(main(process.argv.slice(2)));
 }

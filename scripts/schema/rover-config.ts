@@ -25,3 +25,13 @@ export function readRoverConfig(configPath: string): { federationVersion: string
   });
   return { federationVersion: String(raw.federation_version ?? ''), subgraphs };
 }
+
+/** SUBGRAPH_URL_<NAME>, the variable the gateway also reads, e.g. SUBGRAPH_URL_PAYMENTS. */
+export function urlOverrideVariable(subgraph: string): string {
+  return `SUBGRAPH_URL_${subgraph.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+
+/** The subgraphs with each routing URL replaced by its SUBGRAPH_URL_<NAME> variable, where set. */
+export function withUrlOverrides(subgraphs: SubgraphSource[], env: Record<string, string | undefined>): SubgraphSource[] {
+  return subgraphs.map((s) => ({ ...s, routingUrl: env[urlOverrideVariable(s.name)] || s.routingUrl }));
+}
