@@ -171,3 +171,28 @@ export async function expectNothingWritten(clientId: string): Promise<void> {
     throw new Error(`expected nothing written for ${clientId}, found ${entries.length} ledger entries, ${keys.rows.length} idempotency keys, ${creations.length} Stripe intent creations`);
   }
 }
+
+/** The Auth0 stand-in's request counters (JWKS fetches, token requests, Management API user lookups). */
+export async function auth0Stats(): Promise<{ jwksRequests: number; tokenRequests: number; userLookups: number }> {
+  const res = await fetch(`${stack().urls.auth0}/__standin/stats`);
+  return (await res.json()) as { jwksRequests: number; tokenRequests: number; userLookups: number };
+}
+
+/** Makes the stand-in's Management API (`/api/v2/users/*`) slow or failing; `null` clears. Always clear it. */
+export async function setAuth0Fault(fault: { status?: number; delayMs?: number; retryAfterSec?: number } | null): Promise<void> {
+  const res = await fetch(`${stack().urls.auth0}/__standin/fault`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fault) });
+  if (!res.ok) throw new Error(`stand-in refused the fault: ${res.status} ${await res.text()}`);
+}
+
+/** Rotates the stand-in's signing key (the previous one stays published until the next rotation). */
+export async function rotateAuth0Keys(): Promise<{ kid: string; published: string[] }> {
+  const res = await fetch(`${stack().urls.auth0}/__standin/rotate`, { method: 'POST' });
+  if (!res.ok) throw new Error(`stand-in refused to rotate: ${res.status} ${await res.text()}`);
+  return (await res.json()) as { kid: string; published: string[] };
+}
+
+/** The stand-in's published JWKS, as the gateway fetches it (counts as a JWKS request in its stats). */
+export async function auth0Jwks(): Promise<{ keys: Array<Record<string, string>> }> {
+  const res = await fetch(`${stack().urls.auth0}/.well-known/jwks.json`);
+  return (await res.json()) as { keys: Array<Record<string, string>> };
+}

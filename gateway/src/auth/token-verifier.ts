@@ -72,6 +72,11 @@ function classify(err: unknown): AppError {
   if (err instanceof joseErrors.JWKSTimeout || (err instanceof Error && /fetch|ECONNREFUSED|network/i.test(err.message) && !(err instanceof joseErrors.JOSEError))) {
     return new AppError('IDENTITY_PROVIDER_UNAVAILABLE', 'The identity provider is unavailable; try again shortly.', { retryable: true });
   }
+  // jose throws its base JOSEError (ERR_JOSE_GENERIC) only when the JWKS answer is not a 200 with
+  // JSON: the tenant is failing, not the token, so the caller may retry.
+  if (err instanceof joseErrors.JOSEError && err.code === 'ERR_JOSE_GENERIC') {
+    return new AppError('IDENTITY_PROVIDER_UNAVAILABLE', 'The identity provider is unavailable; try again shortly.', { retryable: true });
+  }
   if (err instanceof joseErrors.JWKSNoMatchingKey) return invalid('it was signed with an unknown key');
   if (err instanceof joseErrors.JOSEAlgNotAllowed) return invalid('only RS256 is accepted');
   if (err instanceof joseErrors.JWSSignatureVerificationFailed) return invalid('the signature does not verify');
