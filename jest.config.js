@@ -8,6 +8,8 @@ const transformIgnorePatterns = ['/node_modules/(?!(jose)/)'];
 const ignored = ['/node_modules/', '/dist/', '/.cache/', '/.run/'];
 
 module.exports = {
+  // Only honoured at the top level; the e2e tier needs it (fault tests stop and start Cassandra).
+  testTimeout: 120_000,
   projects: [
     {
       displayName: 'unit',
@@ -24,7 +26,6 @@ module.exports = {
       transformIgnorePatterns,
       globalSetup: '<rootDir>/test/helpers/global-setup.ts',
       globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
-      testTimeout: 120_000,
     },
   ],
 };

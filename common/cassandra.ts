@@ -1,5 +1,5 @@
 /** The Cassandra client, built once per deployable, and idempotent schema setup. */
-import { Client, types, auth } from 'cassandra-driver';
+import { Client, types, auth, policies } from 'cassandra-driver';
 import { ConfigError, list, optional, integer } from './env';
 
 export interface CassandraConfig {
@@ -50,8 +50,9 @@ export function createCassandraClient(config: CassandraConfig): Client {
     queryOptions: { consistency: config.consistency, prepare: true },
     socketOptions: { connectTimeout: 2_000, readTimeout: config.requestTimeoutMs },
     pooling: { heartBeatInterval: 5_000 },
-    // Keep trying to reach a node that went away; the product must recover without a restart.
-    policies: {},
+    // Keep trying to reach a node that went away, never more than 5 s apart: the product must
+    // recover from a Cassandra outage without a restart (the default backs off to 10 minutes).
+    policies: { reconnection: new policies.reconnection.ExponentialReconnectionPolicy(500, 5_000, false) },
   });
 }
 

@@ -5,7 +5,7 @@
  */
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-const SECRET_KEY = /(secret|token|authorization|password|api[-_]?key|cookie|assertion|identity-header)/i;
+const SECRET_KEY = /(secret|token|authorization|password|api[-_]?key|cookie|assertion|jtm-identity)/i;
 const SECRET_VALUE = /(sk|rk|pk)_(test|live)_[A-Za-z0-9]+|pi_[A-Za-z0-9]+_secret_[A-Za-z0-9]+|whsec_[A-Za-z0-9]+|eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
 
 export interface Logger {
@@ -20,7 +20,8 @@ export function redact(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return value.replace(SECRET_VALUE, '[redacted]');
   if (typeof value === 'bigint') return value.toString();
   if (value instanceof Error) return { name: value.name, message: redact(value.message) };
-  if (depth > 4 || value === null || typeof value !== 'object') return value;
+  if (value === null || typeof value !== 'object') return value;
+  if (depth > 4) return '[truncated]';
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEY.test(k) ? '[redacted]' : redact(v, depth + 1);

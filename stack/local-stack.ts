@@ -41,6 +41,12 @@ export interface LocalStack {
   cassandra: CassandraService;
   auth0: Auth0Standin;
   deployables: Record<Deployable, ManagedService>;
+  /** For fault tests: stop Cassandra (data kept) and start it again on the same folder. */
+  stopCassandra(): Promise<void>;
+  startCassandra(): Promise<void>;
+  /** For fault tests: end a deployable (SIGKILL = a crash) and start it again. */
+  killDeployable(name: Deployable, signal?: 'SIGKILL' | 'SIGTERM'): Promise<void>;
+  startDeployable(name: Deployable): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -49,11 +55,17 @@ export async function startLocalStack(opts: { ports: StackPorts; runDir: string;
   const logDir = join(opts.runDir, 'logs');
   const started: Array<{ stop(): Promise<void> }> = [];
   const stopAll = async () => {
-    for (const s of started.reverse()) await s.stop().catch(() => {});
+    for (const s of [...started].reverse()) await s.stop().catch(() => {});
+  };
+  const replace = (old: { stop(): Promise<void> }, next: { stop(): Promise<void> }) => {
+    const at = started.indexOf(old);
+    if (at >= 0) started[at] = next;
+    else started.push(next);
   };
   try {
     log('starting Cassandra 5.0 (first start takes 20-60 s)...');
-    const cassandra = await startCassandra({ dataDir: join(opts.runDir, 'cassandra'), nativePort: opts.ports.cassandraNative, storagePort: opts.ports.cassandraStorage, fast: opts.fastCassandra });
+    const cassandraOptions = { dataDir: join(opts.runDir, 'cassandra'), nativePort: opts.ports.cassandraNative, storagePort: opts.ports.cassandraStorage, fast: opts.fastCassandra };
+    let cassandra = await startCassandra(cassandraOptions);
     started.push(cassandra);
     log(`Cassandra ready on ${cassandra.contactPoint} (${(cassandra.startupMs / 1000).toFixed(1)} s)`);
 
@@ -126,6 +138,26 @@ export async function startLocalStack(opts: { ports: StackPorts; runDir: string;
       cassandra,
       auth0,
       deployables,
+      async stopCassandra() {
+        await cassandra.stop();
+      },
+      async startCassandra() {
+        const next = await startCassandra(cassandraOptions);
+        replace(cassandra, next);
+        cassandra = next;
+      },
+      async killDeployable(name, signal = 'SIGKILL') {
+        const service = deployables[name];
+        if (service.pid !== undefined) {
+          try { process.kill(-service.pid, signal); } catch { /* already gone */ }
+        }
+        await service.exited;
+      },
+      async startDeployable(name) {
+        const next = await startDeployable(name, env[name], opts.ports[name], logDir);
+        replace(deployables[name], next);
+        deployables[name] = next;
+      },
       stop: stopAll,
     };
   } catch (err) {

@@ -9,13 +9,16 @@ import { startLocalStack, type StackPorts } from '../../stack/local-stack';
 import { freePort } from '../../stack/lib/process';
 import { projectRoot } from '../../common/paths';
 import type { TestStackInfo } from './stack';
+import { startControlServer } from './stack-control';
 
 export default async function globalSetup(): Promise<void> {
-  const runDir = join(projectRoot(), '.run', 'test');
+  // Two test runs side by side need their own Cassandra ports, hence their own folder.
+  const cassandraNative = Number(process.env.TEST_CASSANDRA_PORT ?? 19142);
+  const runDir = join(projectRoot(), '.run', `test-${cassandraNative}`);
   rmSync(runDir, { recursive: true, force: true });
   const ports: StackPorts = {
-    cassandraNative: Number(process.env.TEST_CASSANDRA_PORT ?? 19142),
-    cassandraStorage: Number(process.env.TEST_CASSANDRA_STORAGE_PORT ?? 17100),
+    cassandraNative,
+    cassandraStorage: Number(process.env.TEST_CASSANDRA_STORAGE_PORT ?? cassandraNative - 2042),
     stripeMock: await freePort(),
     stripeProxy: await freePort(),
     auth0: await freePort(),
@@ -27,6 +30,8 @@ export default async function globalSetup(): Promise<void> {
   const stack = await startLocalStack({ ports, runDir, fastCassandra: true, log: (l) => process.stdout.write(`\n[test stack] ${l}`) });
   process.stdout.write(`\n[test stack] up in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
   (globalThis as Record<string, unknown>).__JTM_STACK__ = stack;
-  const info: TestStackInfo = { urls: stack.urls, ports: stack.ports, env: stack.env, runDir };
+  const control = await startControlServer(stack);
+  (globalThis as Record<string, unknown>).__JTM_STACK_CONTROL__ = control;
+  const info: TestStackInfo = { urls: { ...stack.urls, control: control.url }, ports: stack.ports, env: stack.env, runDir };
   process.env.JTM_TEST_STACK = JSON.stringify(info);
 }

@@ -8,7 +8,7 @@ import type { StackPorts } from '../../stack/local-stack';
 import type { RecordedStripeRequest, Fault } from '../../stack/stripe-recorder';
 
 export interface TestStackInfo {
-  urls: { gateway: string; payments: string; plugins: string; auth0: string; stripeMock: string; stripeRecorder: string; cassandra: string };
+  urls: { gateway: string; payments: string; plugins: string; auth0: string; stripeMock: string; stripeRecorder: string; cassandra: string; control: string };
   ports: StackPorts;
   env: Record<'plugins' | 'payments' | 'gateway', Record<string, string>>;
   runDir: string;
@@ -170,6 +170,12 @@ export async function expectNothingWritten(clientId: string): Promise<void> {
   if (entries.length || keys.rows.length || creations.length) {
     throw new Error(`expected nothing written for ${clientId}, found ${entries.length} ledger entries, ${keys.rows.length} idempotency keys, ${creations.length} Stripe intent creations`);
   }
+}
+
+/** Fault injection on the shared test stack (see stack-control.ts): stop/start Cassandra, kill/start a deployable. */
+export async function controlStack(action: 'cassandra/stop' | 'cassandra/start' | `deployables/${'payments' | 'plugins' | 'gateway'}/${'kill' | 'start'}`): Promise<void> {
+  const res = await fetch(`${stack().urls.control}/${action}`, { method: 'POST', signal: AbortSignal.timeout(240_000) });
+  if (!res.ok) throw new Error(`stack control ${action} failed: ${res.status} ${await res.text()}`);
 }
 
 /** The Auth0 stand-in's request counters (JWKS fetches, token requests, Management API user lookups). */

@@ -27,6 +27,10 @@ export function bearerToken(header: string | undefined): string {
   if (header === undefined || header.trim() === '') {
     throw new AppError('UNAUTHENTICATED', 'An Auth0 access token is required: send Authorization: Bearer <token>.');
   }
+  if (!/^\s*Bearer/i.test(header)) {
+    // Another scheme (Basic, Digest...): RFC 6750 3.1 says answer with a bare challenge.
+    throw new AppError('UNAUTHENTICATED', 'Only Bearer tokens are accepted: send Authorization: Bearer <token>.');
+  }
   const match = /^\s*Bearer\s+([A-Za-z0-9\-._~+/]+=*)\s*$/i.exec(header);
   if (!match) {
     throw new AppError('UNAUTHENTICATED', 'The Authorization header must be "Bearer <token>".', { wwwAuthenticateError: 'invalid_request' });

@@ -31,14 +31,21 @@ export function createErrorFormatter(log: Logger) {
       return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };
     }
     if (UNREACHABLE.test(formatted.message)) {
-      log.warn('subgraph unreachable', { message: formatted.message, path: formatted.path });
+      log.warn('subgraph unreachable', { message: withoutUrls(formatted.message), path: formatted.path });
       return { message: 'A backing service is unavailable; try again shortly.', path: formatted.path, extensions: { code: 'UNAVAILABLE', kind: 'UNAVAILABLE', retryable: true } };
     }
-    log.error('internal error', { message: formatted.message, code, path: formatted.path });
+    log.error('internal error', { message: withoutUrls(formatted.message), code, path: formatted.path });
     return opaque(formatted);
   };
 }
 
 function opaque(formatted: GraphQLFormattedError): GraphQLFormattedError {
   return { message: OPAQUE_INTERNAL_MESSAGE, path: formatted.path, extensions: { code: 'INTERNAL', kind: 'INTERNAL' } };
+}
+
+/** Subgraph URLs stay out of logs too (they map the internal network). */
+function withoutUrls(message: string): string {
+  return message
+    .replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s,;'"]+/gi, '[url]')
+    .replace(/\b(\d{1,3}(\.\d{1,3}){3}|localhost|\[[0-9a-f:]+\])(:\d+)?\b/gi, '[address]');
 }

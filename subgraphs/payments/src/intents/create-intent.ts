@@ -10,7 +10,7 @@ import type { Catalog } from '../catalog/catalog-client';
 import { dateOfTimeuuid, type Ledger, type LedgerEntry, type NewEntry } from '../ledger/ledger';
 import { ProviderError, type PaymentProvider, type ProviderIntent } from '../stripe/payment-provider';
 import { priceOf } from './price';
-import { requestHash, validateRequest, type IntentRequestInput } from './validate';
+import { requestHash, validateRequest, type IntentRequestInput, type ValidRequest } from './validate';
 
 export interface IntentResult {
   entry: LedgerEntry;
@@ -36,13 +36,29 @@ export interface Caller {
 
 export const stripeIdempotencyKeyFor = (entryId: string) => `jtm-plugin-intent-${entryId}`;
 
+/**
+ * Identical retries that arrive while the first attempt is still running in this process join
+ * it instead of racing it to Stripe. (Across replicas, Stripe's own idempotency keeps one intent.)
+ */
+const inflight = new Map<string, Promise<IntentResult>>();
+
 export async function createPluginPaymentIntent(deps: CreateIntentDeps, caller: Caller, input: IntentRequestInput): Promise<IntentResult> {
   // 1. Validate: nothing below runs for a bad request.
   const request = validateRequest(input, deps.maxPluginsPerIntent, caller.headerIdempotencyKey);
   const catalog = await deps.catalog.lookup(request.pluginIds, caller);
   const amountMinor = priceOf(request.pluginIds, catalog, request.currency, request.totalMinor);
   const hash = requestHash(request.currency.code, amountMinor, request.pluginIds);
+  if (!request.idempotencyKey) return recordAndCharge(deps, caller, request, amountMinor, hash);
+  const slot = `${caller.clientId}\u0000${request.idempotencyKey}\u0000${hash}`;
+  let running = inflight.get(slot);
+  if (!running) {
+    running = recordAndCharge(deps, caller, request, amountMinor, hash).finally(() => inflight.delete(slot));
+    inflight.set(slot, running);
+  }
+  return running;
+}
 
+async function recordAndCharge(deps: CreateIntentDeps, caller: Caller, request: ValidRequest, amountMinor: bigint, hash: string): Promise<IntentResult> {
   // 2. Record the request before Stripe hears of it.
   const entryId = deps.ledger.newEntryId();
   const entry: NewEntry = {

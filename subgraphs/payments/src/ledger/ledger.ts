@@ -102,6 +102,11 @@ export class Ledger {
     );
   }
 
+  /** Takes a settled entry off the pending index (nothing else changes). */
+  async dropPending(entry: Pick<LedgerEntry, 'entryId' | 'createdAt'>): Promise<void> {
+    await this.client.execute(`DELETE FROM ${this.ks}.pending_entries WHERE day = ? AND entry_id = ?`, [dayOf(entry.createdAt.getTime()), types.TimeUuid.fromString(entry.entryId)], { prepare: true });
+  }
+
   async getEntry(clientId: string, entryId: string): Promise<LedgerEntry | null> {
     const id = types.TimeUuid.fromString(entryId);
     const [entryResult, eventResult] = await Promise.all([

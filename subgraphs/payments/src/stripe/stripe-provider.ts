@@ -22,8 +22,12 @@ function toIntent(pi: Stripe.PaymentIntent): ProviderIntent {
 
 export function mapStripeError(err: unknown): ProviderError {
   if (err instanceof ProviderError) return err;
-  const e = err as { type?: string; code?: string; statusCode?: number };
+  const e = (err ?? {}) as { type?: string; code?: string; statusCode?: number };
   const reason = (e.code ?? e.type ?? 'unknown').toString().slice(0, 80);
+  // Another request with the same key is still running at Stripe: try again, it is not a refusal.
+  if (e.code === 'idempotency_key_in_use' || (e.statusCode === 409 && e.type !== 'StripeIdempotencyError')) {
+    return new ProviderError('unavailable', 'idempotency_key_in_use');
+  }
   switch (e.type) {
     case 'StripeCardError':
     case 'StripeInvalidRequestError':
