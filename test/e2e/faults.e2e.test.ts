@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { PLUGINS, closeCassandra, controlStack, intentCreationsFor, ledgerRows, rest, setStripeFault, stack, stripeRequests, userWithToken } from '../helpers/stack';
+import { PLUGINS, closeCassandra, controlStack, intentCreationsFor, ledgerRows, rest, setStripeFault, stack, stripeRequests, userWithToken, waitForCassandra } from '../helpers/stack';
 import { projectRoot } from '../../common/paths';
 
 afterEach(() => setStripeFault(null));
@@ -94,11 +94,12 @@ test('Cassandra stopped: 503 and Stripe never called; after it returns, the prod
     await controlStack('cassandra/start');
   }
   let status = 0;
-  for (let attempt = 0; attempt < 30 && status !== 200; attempt++) {
+  for (let attempt = 0; attempt < 40 && status !== 200; attempt++) {
     if (attempt) await sleep(1_000);
     status = (await rest(user.token, body, { 'idempotency-key': `after-${attempt}-${randomBytes(4).toString('hex')}` })).status;
   }
   expect(status).toBe(200);
+  await waitForCassandra();
   const rows = await ledgerRows(user.sub);
   expect(rows).toHaveLength(1);
   expect(rows[0].events.at(-1)!.status).toBe('CREATED');
@@ -113,11 +114,13 @@ test('the payments subgraph killed between the Stripe call and the outcome write
   for (let i = 0; i < 50 && (await intentCreationsFor(user.sub)).length === 0; i++) await sleep(100);
   expect(await intentCreationsFor(user.sub)).toHaveLength(1);
   await controlStack('deployables/payments/kill');
-  const crashed = await inFlight;
-  expect(crashed.status).toBeGreaterThanOrEqual(500);
-  expect((await ledgerRows(user.sub))[0].events.map((e) => e.status)).toEqual(['PENDING']);
-
-  await controlStack('deployables/payments/start');
+  try {
+    const crashed = await inFlight;
+    expect(crashed.status).toBeGreaterThanOrEqual(500);
+    expect((await ledgerRows(user.sub))[0].events.map((e) => e.status)).toEqual(['PENDING']);
+  } finally {
+    await controlStack('deployables/payments/start'); // later test files need it whatever happened
+  }
   const retry = await rest(user.token, body, { 'idempotency-key': key });
   expect(retry.status).toBe(200);
   await expectOneCompletedIntent(user.sub);

@@ -3,7 +3,7 @@
  * over HTTP, what reached Stripe (from the recording proxy) and what reached Cassandra.
  */
 import { randomBytes } from 'node:crypto';
-import { Client } from 'cassandra-driver';
+import { Client, policies } from 'cassandra-driver';
 import type { StackPorts } from '../../stack/local-stack';
 import type { RecordedStripeRequest, Fault } from '../../stack/stripe-recorder';
 
@@ -119,7 +119,12 @@ export async function setStripeFault(fault: Fault | null): Promise<void> {
 
 let cassandraClient: Client | undefined;
 export function cassandra(): Client {
-  cassandraClient ??= new Client({ contactPoints: [stack().urls.cassandra], localDataCenter: 'datacenter1' });
+  // Reconnect quickly: fault tests stop and restart Cassandra under this client.
+  cassandraClient ??= new Client({
+    contactPoints: [stack().urls.cassandra],
+    localDataCenter: 'datacenter1',
+    policies: { reconnection: new policies.reconnection.ConstantReconnectionPolicy(500) },
+  });
   return cassandraClient;
 }
 
@@ -201,4 +206,18 @@ export async function rotateAuth0Keys(): Promise<{ kid: string; published: strin
 export async function auth0Jwks(): Promise<{ keys: Array<Record<string, string>> }> {
   const res = await fetch(`${stack().urls.auth0}/.well-known/jwks.json`);
   return (await res.json()) as { keys: Array<Record<string, string>> };
+}
+
+/** Waits (bounded) until this test process's own Cassandra session answers again after a restart. */
+export async function waitForCassandra(timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await cassandra().execute('SELECT release_version FROM system.local');
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
 }
