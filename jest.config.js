@@ -24,6 +24,7 @@ module.exports = {
       testPathIgnorePatterns: ignored,
       transform,
       transformIgnorePatterns,
+      setupFilesAfterEnv: ['<rootDir>/test/helpers/after-each-file.ts'],
       globalSetup: '<rootDir>/test/helpers/global-setup.ts',
       globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
     },

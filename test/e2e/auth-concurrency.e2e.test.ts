@@ -4,12 +4,11 @@
  * ledger entry and every Stripe intent creation names the client whose token created it.
  */
 import {
-  PLUGINS, closeCassandra, ledgerRows, rest, setStripeFault, stripeRequests, userWithToken,
+  PLUGINS, ledgerRows, rest, setStripeFault, stripeRequests, userWithToken,
 } from '../helpers/stack';
 
 afterAll(async () => {
   await setStripeFault(null);
-  await closeCassandra();
 });
 
 const valid = { total: 12.5, currency: 'usd', plugins: [PLUGINS.antiCheat] };

@@ -5,14 +5,13 @@
  * on and respected. Every test clears the fault, whatever happens.
  */
 import {
-  CREATE_INTENT, PLUGINS, auth0Stats, closeCassandra, expectNothingWritten, gql, ledgerRows, rest, setAuth0Fault, stripeRequests, userWithToken,
+  CREATE_INTENT, PLUGINS, auth0Stats, expectNothingWritten, gql, ledgerRows, rest, setAuth0Fault, stripeRequests, userWithToken,
 } from '../helpers/stack';
 
 const valid = { total: 12.5, currency: 'usd', plugins: [PLUGINS.antiCheat] };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 afterEach(() => setAuth0Fault(null));
-afterAll(closeCassandra);
 
 /** A user who has made one successful request, so the gateway holds their profile. */
 async function warmUser(label: string) {

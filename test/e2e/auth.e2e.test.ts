@@ -11,7 +11,7 @@ import { createHmac, createPublicKey, generateKeyPairSync, randomBytes, sign as 
 import { parse, type OperationDefinitionNode, type GraphQLError } from 'graphql';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import {
-  CREATE_INTENT, PLUGINS, auth0Jwks, auth0Stats, closeCassandra, expectNothingWritten, gql, ledgerRows, newUser, rest,
+  CREATE_INTENT, PLUGINS, auth0Jwks, auth0Stats, expectNothingWritten, gql, ledgerRows, newUser, rest,
   rotateAuth0Keys, stack, token, userWithToken,
 } from '../helpers/stack';
 import { TokenVerifier } from '../../gateway/src/auth/token-verifier';
@@ -20,7 +20,6 @@ import { requireScopePlugin } from '../../gateway/src/plugins/require-scope';
 import { wwwAuthenticate } from '../../gateway/src/auth/authenticate';
 import { AppError } from '../../common/errors';
 
-afterAll(closeCassandra);
 
 const valid = { total: 12.5, currency: 'usd', plugins: [PLUGINS.antiCheat] };
 const b64u = (x: string | Buffer) => Buffer.from(x).toString('base64url');

@@ -8,11 +8,10 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { PLUGINS, closeCassandra, controlStack, intentCreationsFor, ledgerRows, rest, setStripeFault, stack, stripeRequests, userWithToken, waitForCassandra } from '../helpers/stack';
+import { PLUGINS, controlStack, intentCreationsFor, ledgerRows, rest, setStripeFault, stack, stripeRequests, userWithToken, waitForCassandra } from '../helpers/stack';
 import { projectRoot } from '../../common/paths';
 
 afterEach(() => setStripeFault(null));
-afterAll(closeCassandra);
 
 const body = { total: 12.5, currency: 'usd', plugins: [PLUGINS.antiCheat] };
 const newKey = () => `retry-${randomBytes(8).toString('hex')}`;

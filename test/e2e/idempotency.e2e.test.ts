@@ -5,9 +5,8 @@
  * Stripe (Stripe guarantees one intent per key).
  */
 import { randomBytes } from 'node:crypto';
-import { CREATE_INTENT, PLUGINS, closeCassandra, gql, intentCreationsFor, ledgerRows, rest, stripeRequests, userWithToken } from '../helpers/stack';
+import { CREATE_INTENT, PLUGINS, gql, intentCreationsFor, ledgerRows, rest, stripeRequests, userWithToken } from '../helpers/stack';
 
-afterAll(closeCassandra);
 
 const body = { total: 12.5, currency: 'usd', plugins: [PLUGINS.antiCheat] };
 const newKey = () => `order-${randomBytes(8).toString('hex')}`;

@@ -2,9 +2,8 @@
  * The identity a subgraph sees is the one the gateway verified: client-sent identity headers are
  * ignored, and a subgraph called directly without the gateway's signed assertion refuses (401).
  */
-import { CREATE_INTENT, PLUGINS, closeCassandra, expectNothingWritten, gql, ledgerRows, newUser, stack, stripeRequests, userWithToken } from '../helpers/stack';
+import { CREATE_INTENT, PLUGINS, expectNothingWritten, gql, ledgerRows, newUser, stack, stripeRequests, userWithToken } from '../helpers/stack';
 
-afterAll(closeCassandra);
 
 test.each(['payments', 'plugins'] as const)('the %s subgraph refuses a direct call with a hand-written identity', async (name) => {
   const victim = await newUser('victim');

@@ -3,9 +3,8 @@
  * (GraphQL) or the REST shim, the payments subgraph, stripe-mock, Cassandra. Every test checks
  * what reached Stripe and Cassandra, not only the answer.
  */
-import { CREATE_INTENT, PLUGINS, closeCassandra, gql, intentCreationsFor, ledgerRows, rest, userWithToken } from '../helpers/stack';
+import { CREATE_INTENT, PLUGINS, gql, intentCreationsFor, ledgerRows, rest, userWithToken } from '../helpers/stack';
 
-afterAll(closeCassandra);
 
 const SECRET = /^pi_[A-Za-z0-9]+_secret_[A-Za-z0-9]+$/;
 

@@ -2,9 +2,8 @@
  * The server owns the price: the charge is the catalog sum in exact minor units, through GraphQL
  * and REST alike; anything else is refused before any write and any Stripe call.
  */
-import { CREATE_INTENT, PLUGINS, closeCassandra, expectNothingWritten, gql, intentCreationsFor, ledgerRows, newUser, rest, stripeRequests, token, userWithToken } from '../helpers/stack';
+import { CREATE_INTENT, PLUGINS, expectNothingWritten, gql, intentCreationsFor, ledgerRows, newUser, rest, stripeRequests, token, userWithToken } from '../helpers/stack';
 
-afterAll(closeCassandra);
 
 const refusals: Array<[string, Record<string, unknown>, string, Record<string, unknown>?]> = [
   ['a total that is not the catalog price', { total: 0.5, currency: 'usd', plugins: [PLUGINS.antiCheat] }, 'TOTAL_MISMATCH', { expectedTotal: '12.50', expectedAmountMinor: '1250', currency: 'USD' }],

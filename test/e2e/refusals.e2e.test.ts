@@ -2,9 +2,8 @@
  * Bad requests get a clear 4xx with a stable code and change nothing: no ledger entry, no key
  * claimed, and not a single request to Stripe (counted at the recording proxy).
  */
-import { CREATE_INTENT, PLUGINS, closeCassandra, expectNothingWritten, gql, newUser, rest, stripeRequests, token } from '../helpers/stack';
+import { CREATE_INTENT, PLUGINS, expectNothingWritten, gql, newUser, rest, stripeRequests, token } from '../helpers/stack';
 
-afterAll(closeCassandra);
 
 async function withoutStripeTraffic<T>(fn: () => Promise<T>): Promise<T> {
   const before = (await stripeRequests()).length;
