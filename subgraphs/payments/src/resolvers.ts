@@ -4,6 +4,8 @@ import { currencyRule, formatMinor } from '../../../common/money';
 import type { SubgraphContext } from '../../../common/subgraph-server';
 import { createPluginPaymentIntent, type CreateIntentDeps, type IntentResult } from './intents/create-intent';
 import type { IntentRequestInput } from './intents/validate';
+import type { LedgerEntry } from './ledger/ledger';
+import { myPayments } from './history/my-payments';
 
 export interface PaymentsContext extends SubgraphContext {
   /** The Idempotency-Key the client sent to the gateway, forwarded on the subgraph request. */
@@ -13,6 +15,13 @@ export interface PaymentsContext extends SubgraphContext {
 export function paymentsResolvers(deps: CreateIntentDeps): GraphQLResolverMap<PaymentsContext> {
   return {
     UUID: UUIDScalar,
+    Query: {
+      myPluginPayments: async (_: unknown, args: { first: number }, ctx: PaymentsContext) =>
+        (await myPayments(deps.ledger, ctx.identity.clientId, args.first)).map((entry) => ({
+          ...paymentFields(entry),
+          stripePaymentIntentId: entry.stripeIntentId,
+        })),
+    },
     Mutation: {
       createPluginPaymentIntent: async (_: unknown, args: { input: IntentRequestInput }, ctx: PaymentsContext) => {
         // AppErrors propagate as they are; the subgraph's formatError maps them once.
@@ -30,11 +39,13 @@ export function paymentsResolvers(deps: CreateIntentDeps): GraphQLResolverMap<Pa
 }
 
 function toGraphQL({ entry, intent }: IntentResult) {
+  return { ...paymentFields(entry), stripePaymentIntentId: intent.id, clientSecret: intent.clientSecret };
+}
+
+function paymentFields(entry: LedgerEntry) {
   const rule = currencyRule(entry.currency);
   return {
     id: entry.entryId,
-    stripePaymentIntentId: intent.id,
-    clientSecret: intent.clientSecret,
     amount: { amountMinor: entry.amountMinor.toString(), currency: entry.currency, formatted: formatMinor(entry.amountMinor, rule) },
     status: entry.status,
     plugins: entry.pluginIds.map((id) => ({ id })),

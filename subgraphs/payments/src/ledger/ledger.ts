@@ -114,23 +114,21 @@ export class Ledger {
       this.client.execute(`SELECT * FROM ${this.ks}.payment_events WHERE entry_id = ? LIMIT 1`, [id], { prepare: true }),
     ]);
     const row = entryResult.first();
-    if (!row) return null;
-    const event = eventResult.first();
-    return {
-      clientId: row.client_id,
-      entryId: String(row.entry_id),
-      idempotencyKey: row.idempotency_key ?? null,
-      requestHash: row.request_hash,
-      amountMinor: BigInt(row.amount_minor.toString()),
-      currency: row.currency,
-      pluginIds: (row.plugin_ids ?? []).map(String),
-      stripeIdempotencyKey: row.stripe_idempotency_key,
-      createdAt: row.created_at,
-      status: (event?.status ?? 'PENDING') as EntryStatus,
-      stripeIntentId: event?.stripe_intent_id ?? null,
-      stripeStatus: event?.stripe_status ?? null,
-      reason: event?.reason ?? null,
-    };
+    return row ? toLedgerEntry(row, eventResult.first()) : null;
+  }
+
+  /** The client's newest entries (newest first), each with its current status. */
+  async listEntries(clientId: string, limit: number): Promise<LedgerEntry[]> {
+    const entries = await this.client.execute(`SELECT * FROM ${this.ks}.payment_entries WHERE client_id = ? LIMIT ?`, [clientId, limit], { prepare: true });
+    if (entries.rowLength === 0) return [];
+    // One query for every entry's newest event: IN over the partition key, one row per partition.
+    const events = await this.client.execute(
+      `SELECT * FROM ${this.ks}.payment_events WHERE entry_id IN ? PER PARTITION LIMIT 1`,
+      [entries.rows.map((r) => r.entry_id)],
+      { prepare: true },
+    );
+    const newest = new Map(events.rows.map((e) => [String(e.entry_id), e]));
+    return entries.rows.map((row) => toLedgerEntry(row, newest.get(String(row.entry_id))));
   }
 
   /** Entries still pending that were created before `olderThan`, looking back `lookbackDays`. */
@@ -147,4 +145,22 @@ export class Ledger {
     }
     return found;
   }
+}
+
+function toLedgerEntry(row: types.Row, event: types.Row | undefined | null): LedgerEntry {
+  return {
+    clientId: row.client_id,
+    entryId: String(row.entry_id),
+    idempotencyKey: row.idempotency_key ?? null,
+    requestHash: row.request_hash,
+    amountMinor: BigInt(row.amount_minor.toString()),
+    currency: row.currency,
+    pluginIds: (row.plugin_ids ?? []).map(String),
+    stripeIdempotencyKey: row.stripe_idempotency_key,
+    createdAt: row.created_at,
+    status: (event?.status ?? 'PENDING') as EntryStatus,
+    stripeIntentId: event?.stripe_intent_id ?? null,
+    stripeStatus: event?.stripe_status ?? null,
+    reason: event?.reason ?? null,
+  };
 }
