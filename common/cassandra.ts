@@ -1,5 +1,5 @@
 /** The Cassandra client, built once per deployable, and idempotent schema setup. */
-import { Client, types, auth, policies } from 'cassandra-driver';
+import { Client, types, auth, policies, tracker } from 'cassandra-driver';
 import { ConfigError, list, optional, integer } from './env';
 
 export interface CassandraConfig {
@@ -41,9 +41,42 @@ export function readCassandraConfig(env: Record<string, string | undefined>, def
   };
 }
 
+export type QueryObserver = (labels: { statement: string; outcome: 'ok' | 'error' }, seconds: number) => void;
+
+/** "select payment_entries", "insert payment_events", "batch": few, fixed labels for metrics. */
+const TABLE = String.raw`(?:"?\w+"?\.)?"?(\w+)`;
+const STATEMENT = new RegExp(String.raw`^\s*(?:(update)\s+${TABLE}|(select|insert|delete)\b[\s\S]*?\b(?:from|into)\s+${TABLE})`, 'i');
+
+export function statementLabel(query: unknown): string {
+  if (Array.isArray(query)) return 'batch';
+  const text = String(query);
+  const m = STATEMENT.exec(text);
+  if (m) return m[1] ? `update ${m[2].toLowerCase()}` : `${m[3].toLowerCase()} ${m[4].toLowerCase()}`;
+  const first = /^\s*(\w+)/.exec(text);
+  return first ? first[1].toLowerCase() : 'other';
+}
+
+// The driver's typings declare RequestTracker as an interface, but the driver checks instanceof.
+const RequestTrackerBase = (tracker as unknown as { RequestTracker: new () => object }).RequestTracker;
+
+/** Times every query and batch the driver runs (cassandra-driver's RequestTracker hook). */
+class QueryTimer extends RequestTrackerBase implements tracker.RequestTracker {
+  constructor(private readonly observe: QueryObserver) {
+    super();
+  }
+  onSuccess(_host: unknown, query: unknown, _p: unknown, _o: unknown, _req: number, _res: number, latency: number[]): void {
+    this.observe({ statement: statementLabel(query), outcome: 'ok' }, latency[0] + latency[1] / 1e9);
+  }
+  onError(_host: unknown, query: unknown, _p: unknown, _o: unknown, _req: number, _err: Error, latency: number[]): void {
+    this.observe({ statement: statementLabel(query), outcome: 'error' }, latency[0] + latency[1] / 1e9);
+  }
+  shutdown(): void {}
+}
+
 /** A client without a keyspace bound (so migrations can create it); statements name the keyspace. */
-export function createCassandraClient(config: CassandraConfig): Client {
+export function createCassandraClient(config: CassandraConfig, observe?: QueryObserver): Client {
   return new Client({
+    ...(observe ? { requestTracker: new QueryTimer(observe) } : {}),
     contactPoints: config.contactPoints,
     localDataCenter: config.localDataCenter,
     authProvider: config.username ? new auth.PlainTextAuthProvider(config.username, config.password ?? '') : undefined,

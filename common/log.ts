@@ -3,6 +3,8 @@
  * and strings that look like bearer tokens, Stripe keys or client secrets are masked, so a
  * careless call site cannot leak them.
  */
+import { traceFields } from './tracing';
+
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 const SECRET_KEY = /(secret|token|authorization|password|api[-_]?key|cookie|assertion|jtm-identity)/i;
@@ -32,7 +34,7 @@ export function createLogger(service: string, level: string = process.env.LOG_LE
   const min = ORDER[(level as Level)] ?? ORDER.info;
   const write = (lvl: Level, msg: string, fields?: Record<string, unknown>) => {
     if (ORDER[lvl] < min) return;
-    const line = { time: new Date().toISOString(), level: lvl, service, msg: redact(msg), ...(redact({ ...base, ...fields }) as object) };
+    const line = { time: new Date().toISOString(), level: lvl, service, ...traceFields(), msg: redact(msg), ...(redact({ ...base, ...fields }) as object) };
     process.stdout.write(JSON.stringify(line) + '\n');
   };
   return {

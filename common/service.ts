@@ -12,7 +12,16 @@ import { sendJson, sendText, requestIdOf, REQUEST_ID_HEADER } from './http';
 
 export type Phase = 'starting' | 'ready' | 'draining' | 'stopped';
 
-export type Handler = (req: IncomingMessage, res: ServerResponse, ctx: { requestId: string; log: Logger }) => Promise<void>;
+export interface RequestContext {
+  requestId: string;
+  log: Logger;
+  /** Adds fields (client id...) to this request's access log line. */
+  annotate(fields: Record<string, unknown>): void;
+}
+
+export type Handler = (req: IncomingMessage, res: ServerResponse, ctx: RequestContext) => Promise<void>;
+
+const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
 
 export interface ServiceOptions {
   name: string;
@@ -42,10 +51,13 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     const path = (req.url ?? '/').split('?')[0];
     const requestId = requestIdOf(req);
     res.setHeader(REQUEST_ID_HEADER, requestId);
-    const route = opts.routes[path] ? path : path === '/healthz' || path === '/readyz' || path === '/metrics' ? path : 'unmatched';
+    const route = opts.routes[path] || PROBES.has(path) ? path : 'unmatched';
+    const annotations: Record<string, unknown> = {};
     res.once('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       opts.metrics.httpDuration.observe({ route, method: req.method ?? '', status: String(res.statusCode) }, seconds);
+      // One access line per request (probes and scrapes excluded), with the id that follows it across services.
+      if (!PROBES.has(route)) opts.log.info('request', { requestId, method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 10_000) / 10, ...annotations });
     });
     try {
       if (path === '/healthz') return sendJson(res, 200, { status: 'alive', phase });
@@ -59,7 +71,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       const handler = opts.routes[path];
       if (!handler) return sendJson(res, 404, { error: 'not found' });
       if (phase === 'draining') res.setHeader('connection', 'close');
-      await handler(req, res, { requestId, log: opts.log.child({ requestId }) });
+      await handler(req, res, { requestId, log: opts.log.child({ requestId }), annotate: (fields) => Object.assign(annotations, fields) });
     } catch (err) {
       opts.log.error('unhandled error in request', { requestId, path, err });
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
@@ -83,9 +95,15 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       phase = 'draining';
       opts.log.info('draining');
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive connections go as soon as they are idle (an in-flight response makes its own
+      // connection idle when it ends), so the drain lasts as long as the slowest request, no longer.
       server.closeIdleConnections();
-      const grace = new Promise<void>((resolve) => setTimeout(resolve, opts.drainMs ?? 20_000).unref());
+      const idleCloser = setInterval(() => server.closeIdleConnections(), 100);
+      let graceTimer: NodeJS.Timeout | undefined;
+      const grace = new Promise<void>((resolve) => { graceTimer = setTimeout(resolve, opts.drainMs ?? 20_000); });
       await Promise.race([closed, grace]);
+      clearInterval(idleCloser);
+      clearTimeout(graceTimer);
       server.closeAllConnections();
       await opts.close().catch((err) => opts.log.warn('error while closing', { err }));
       phase = 'stopped';

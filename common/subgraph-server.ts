@@ -63,7 +63,7 @@ export function subgraphRoute<C extends SubgraphContext>(
   keys: SigningKey[],
   makeContext: (base: SubgraphContext, req: IncomingMessage) => C,
 ): Handler {
-  return async (req, res, { requestId, log }) => {
+  return async (req, res, { requestId, log, annotate }) => {
     const assertion = req.headers[IDENTITY_HEADER];
     let identity: Identity;
     try {
@@ -73,6 +73,7 @@ export function subgraphRoute<C extends SubgraphContext>(
       req.resume();
       return sendJson(res, 401, { errors: [{ message, extensions: { code: 'UNAUTHENTICATED', kind: 'UNAUTHENTICATED' } }] });
     }
+    annotate({ clientId: identity.clientId });
     const requestLog = log.child({ clientId: identity.clientId });
     await serveGraphQL(server, req, res, async () =>
       makeContext({ identity, identityAssertion: assertion as string, requestId, log: requestLog }, req),

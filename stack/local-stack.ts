@@ -45,8 +45,9 @@ export interface LocalStack {
   stopCassandra(): Promise<void>;
   startCassandra(): Promise<void>;
   /** For fault tests: end a deployable (SIGKILL = a crash) and start it again. */
-  killDeployable(name: Deployable, signal?: 'SIGKILL' | 'SIGTERM'): Promise<void>;
-  startDeployable(name: Deployable): Promise<void>;
+  killDeployable(name: Deployable, signal?: 'SIGKILL' | 'SIGTERM'): Promise<number | null>;
+  /** `extraEnv` is added to the deployable's usual environment for this start only (e.g. OTEL_* for tracing tests). */
+  startDeployable(name: Deployable, extraEnv?: Record<string, string>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -151,10 +152,10 @@ export async function startLocalStack(opts: { ports: StackPorts; runDir: string;
         if (service.pid !== undefined) {
           try { process.kill(-service.pid, signal); } catch { /* already gone */ }
         }
-        await service.exited;
+        return service.exited;
       },
-      async startDeployable(name) {
-        const next = await startDeployable(name, env[name], opts.ports[name], logDir);
+      async startDeployable(name, extraEnv = {}) {
+        const next = await startDeployable(name, { ...env[name], ...extraEnv }, opts.ports[name], logDir);
         replace(deployables[name], next);
         deployables[name] = next;
       },

@@ -29,6 +29,8 @@ export interface GatewayConfig {
   /** SUBGRAPH_URL_<NAME> overrides the routing URL composed into the supergraph. */
   subgraphUrls: Record<string, string>;
   subgraphTimeoutMs: number;
+  /** Keep-alive connections per subgraph; requests beyond it queue for a free one. */
+  subgraphMaxSockets: number;
   auth0: Auth0Config;
   identityKeys: SigningKey[];
   introspection: boolean;
@@ -54,6 +56,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     supergraphPath: optional(env, 'SUPERGRAPH_PATH', schemaFile('supergraph.graphql')),
     subgraphUrls,
     subgraphTimeoutMs: integer(env, 'SUBGRAPH_TIMEOUT_MS', 15_000, 100, 120_000),
+    subgraphMaxSockets: integer(env, 'SUBGRAPH_MAX_SOCKETS', 64, 1, 10_000),
     auth0: {
       domain,
       issuer: `https://${domain}/`,

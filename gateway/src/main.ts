@@ -1,4 +1,5 @@
 /** The gateway: composition root. Builds each client once and lists the per-request concerns. */
+import { tracing } from './tracing'; // first: see tracing.ts
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -11,13 +12,15 @@ import { AppError } from '../../common/errors';
 import { signIdentity } from '../../common/identity';
 import { sendJson, sendProblem } from '../../common/http';
 import { serveGraphQL } from '../../common/graphql-http';
-import { startService, exitOnSignals } from '../../common/service';
+import { startService, exitOnSignals, type RequestContext } from '../../common/service';
 import { TokenVerifier } from './auth/token-verifier';
 import { ClientProfiles, auth0UserDirectory } from './auth/client-profiles';
 import { Authenticator, publicDetails, wwwAuthenticate } from './auth/authenticate';
 import { IdentityDataSource } from './datasources/identity-data-source';
+import { subgraphFetcher } from './datasources/subgraph-fetcher';
 import { createErrorFormatter } from './plugins/error-masking';
 import { requireScopePlugin } from './plugins/require-scope';
+import { operationMetricsPlugin } from './plugins/operation-metrics';
 import { fileSupergraph } from './supergraph/file-supergraph';
 import { paymentIntentShim } from './rest/payment-intent-shim';
 import type { GatewayContext } from './context';
@@ -29,6 +32,8 @@ async function main() {
   const log = createLogger('gateway', config.logLevel);
   const metrics = createMetrics('gateway');
   const profileLookups = metrics.counter('auth0_profile_cache_total', 'Auth0 profile cache lookups by outcome', ['outcome']);
+  const operations = metrics.histogram('graphql_operation_duration_seconds', 'GraphQL operations by name, type and outcome (ok or error code)', ['operation', 'type', 'outcome']);
+  const subgraphFetches = metrics.histogram('subgraph_fetch_duration_seconds', 'Fetches from the gateway to a subgraph, by subgraph and outcome', ['subgraph', 'outcome']);
 
   const fetchAuth0 = auth0Fetch(config.auth0.domain, config.auth0.httpBaseUrl);
   const authenticator = new Authenticator(
@@ -39,10 +44,16 @@ async function main() {
     ),
   );
 
+  const fetchSubgraph = subgraphFetcher({ maxSocketsPerSubgraph: config.subgraphMaxSockets });
   let supergraphLoaded = false;
   const gateway = new ApolloGateway({
     supergraphSdl: fileSupergraph(config.supergraphPath, log),
-    buildService: ({ name, url }) => new IdentityDataSource({ url: config.subgraphUrls[name] ?? url }),
+    buildService: ({ name, url }) => new IdentityDataSource({
+      url: config.subgraphUrls[name] ?? url,
+      fetcher: fetchSubgraph,
+      timeoutMs: config.subgraphTimeoutMs,
+      observeFetch: (outcome, seconds) => subgraphFetches.observe({ subgraph: name, outcome }, seconds),
+    }),
   });
   gateway.onSchemaLoadOrUpdate(() => { supergraphLoaded = true; });
   const apollo = new ApolloServer<GatewayContext>({
@@ -50,13 +61,18 @@ async function main() {
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter(log),
-    plugins: [ApolloServerPluginLandingPageDisabled(), requireScopePlugin(config.auth0.requiredScope)],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      requireScopePlugin(config.auth0.requiredScope),
+      operationMetricsPlugin((labels, seconds) => operations.observe(labels, seconds)),
+    ],
   });
   await apollo.start();
 
   /** Authenticates once per request and signs the assertion every subgraph fetch will carry. */
-  const identify = async (req: IncomingMessage, requestId: string): Promise<GatewayContext> => {
+  const identify = async (req: IncomingMessage, { requestId, annotate }: RequestContext): Promise<GatewayContext> => {
     const identity = await authenticator.authenticate(req.headers);
+    annotate({ clientId: identity.clientId });
     const idempotencyKey = req.headers['idempotency-key'];
     return {
       identity,
@@ -77,10 +93,11 @@ async function main() {
     log,
     metrics,
     routes: {
-      '/graphql': async (req, res, { requestId }) => {
+      '/graphql': async (req, res, ctx) => {
+        const { requestId } = ctx;
         let context: GatewayContext;
         try {
-          context = await identify(req, requestId);
+          context = await identify(req, ctx);
         } catch (err) {
           req.resume();
           const e = err instanceof AppError ? err : new AppError('INTERNAL', 'Internal error.');
@@ -92,7 +109,10 @@ async function main() {
       '/payment/intent/plugin': paymentIntentShim(apollo, identify, problem),
     },
     readiness: async () => supergraphLoaded,
-    close: () => apollo.stop(),
+    close: async () => {
+      await apollo.stop();
+      await tracing?.shutdown();
+    },
   });
   exitOnSignals(service);
 }

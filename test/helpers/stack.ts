@@ -178,9 +178,12 @@ export async function expectNothingWritten(clientId: string): Promise<void> {
 }
 
 /** Fault injection on the shared test stack (see stack-control.ts): stop/start Cassandra, kill/start a deployable. */
-export async function controlStack(action: 'cassandra/stop' | 'cassandra/start' | `deployables/${'payments' | 'plugins' | 'gateway'}/${'kill' | 'start'}`): Promise<void> {
-  const res = await fetch(`${stack().urls.control}/${action}`, { method: 'POST', signal: AbortSignal.timeout(240_000) });
-  if (!res.ok) throw new Error(`stack control ${action} failed: ${res.status} ${await res.text()}`);
+/** Answers "ok", or for term the deployable's exit code. A start can add environment variables (`body.env`) for that run. */
+export async function controlStack(action: 'cassandra/stop' | 'cassandra/start' | `deployables/${'payments' | 'plugins' | 'gateway'}/${'kill' | 'term' | 'start'}`, body?: { env: Record<string, string> }): Promise<string> {
+  const res = await fetch(`${stack().urls.control}/${action}`, { method: 'POST', body: body ? JSON.stringify(body) : undefined, signal: AbortSignal.timeout(240_000) });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`stack control ${action} failed: ${res.status} ${text}`);
+  return text;
 }
 
 /** The Auth0 stand-in's request counters (JWKS fetches, token requests, Management API user lookups). */

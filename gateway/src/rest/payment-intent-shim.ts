@@ -11,7 +11,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { AppError, kindOfCode, OPAQUE_INTERNAL_MESSAGE } from '../../../common/errors';
 import { readBody, BodyTooLarge, sendJson, sendText, sendProblem } from '../../../common/http';
 import { schemaFile } from '../../../common/paths';
-import type { Handler } from '../../../common/service';
+import type { Handler, RequestContext } from '../../../common/service';
 import type { GatewayContext } from '../context';
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -31,17 +31,18 @@ interface IntentData {
 
 export function paymentIntentShim(
   apollo: ApolloServer<GatewayContext>,
-  identify: (req: Parameters<Handler>[0], requestId: string) => Promise<GatewayContext>,
+  identify: (req: Parameters<Handler>[0], ctx: RequestContext) => Promise<GatewayContext>,
   problem: (res: Parameters<Handler>[1], err: AppError, requestId: string) => void,
 ): Handler {
-  return async (req, res, { requestId }) => {
+  return async (req, res, ctx) => {
+    const { requestId } = ctx;
     if (req.method !== 'POST') {
       req.resume();
       return sendJson(res, 405, { error: 'method not allowed' }, { allow: 'POST' });
     }
     let context: GatewayContext;
     try {
-      context = await identify(req, requestId);
+      context = await identify(req, ctx);
     } catch (err) {
       req.resume();
       return problem(res, asAppError(err), requestId);

@@ -1,4 +1,5 @@
 /** The payments subgraph: composition root. Clients are built here once and injected. */
+import { tracing } from './tracing'; // first: see tracing.ts
 import { createLogger } from '../../../common/log';
 import { createMetrics } from '../../../common/metrics';
 import { loadOrExit } from '../../../common/env';
@@ -9,6 +10,8 @@ import { LEDGER_TABLES } from './ledger/ledger-tables';
 import { Ledger } from './ledger/ledger';
 import { SubgraphCatalog } from './catalog/catalog-client';
 import { createStripeClient, StripePaymentProvider } from './stripe/stripe-provider';
+import { timedProvider } from './stripe/timed-provider';
+import { tracedProvider } from './stripe/traced-provider';
 import { paymentsResolvers, type PaymentsContext } from './resolvers';
 import { loadConfig } from './config';
 
@@ -17,13 +20,17 @@ async function main() {
   const log = createLogger('payments', config.logLevel);
   const metrics = createMetrics('payments');
   const intentsCreated = metrics.counter('payment_intents_created_total', 'Stripe PaymentIntents created, by currency', ['currency']);
+  const stripeCalls = metrics.histogram('stripe_request_duration_seconds', 'Stripe calls by operation and outcome (ok, rejected, unavailable, misconfigured)', ['operation', 'outcome']);
 
-  const cassandra = createCassandraClient(config.cassandra);
+  const cassandra = createCassandraClient(config.cassandra, metrics.cassandraQueries());
   await migrate(cassandra, config.cassandra, LEDGER_TABLES);
   const deps = {
     ledger: new Ledger(cassandra, config.cassandra.keyspace),
     catalog: new SubgraphCatalog(config.catalogUrl, config.catalogTimeoutMs),
-    provider: new StripePaymentProvider(createStripeClient(config.stripe)),
+    provider: tracedProvider(
+      timedProvider(new StripePaymentProvider(createStripeClient(config.stripe)), (labels, seconds) => stripeCalls.observe(labels, seconds)),
+      'stripe',
+    ),
     maxPluginsPerIntent: config.maxPluginsPerIntent,
     onIntentCreated: (currency: string) => intentsCreated.inc({ currency }),
   };
@@ -48,6 +55,7 @@ async function main() {
     close: async () => {
       await apollo.stop();
       await cassandra.shutdown();
+      await tracing?.shutdown();
     },
   });
   exitOnSignals(service);

@@ -1,4 +1,5 @@
 /** The plugin catalog subgraph: composition root. */
+import { tracing } from './tracing'; // first: see tracing.ts
 import { createLogger } from '../../../common/log';
 import { createMetrics } from '../../../common/metrics';
 import { loadOrExit } from '../../../common/env';
@@ -13,7 +14,7 @@ async function main() {
   const config = loadOrExit(() => loadConfig());
   const log = createLogger('plugins', config.logLevel);
   const metrics = createMetrics('plugins');
-  const cassandra = createCassandraClient(config.cassandra);
+  const cassandra = createCassandraClient(config.cassandra, metrics.cassandraQueries());
   await migrate(cassandra, config.cassandra, CATALOG_TABLES);
   const store = new CatalogStore(cassandra, config.cassandra.keyspace);
 
@@ -33,6 +34,7 @@ async function main() {
     close: async () => {
       await apollo.stop();
       await cassandra.shutdown();
+      await tracing?.shutdown();
     },
   });
   exitOnSignals(service);

@@ -141,6 +141,7 @@ async function callStripe(deps: CreateIntentDeps, caller: Caller, entry: LedgerE
     caller.log.error('intent created but its outcome was not recorded; left pending', { entryId: entry.entryId, err });
   }
   deps.onIntentCreated?.(entry.currency);
+  caller.log.info('payment intent created', { entryId: entry.entryId, stripeIntentId: intent.id, amountMinor: entry.amountMinor, currency: entry.currency, plugins: entry.pluginIds.length });
   return { entry: done, intent };
 }
 
