@@ -17,7 +17,9 @@ import type { Logger } from './log';
 import { schemaFile } from './paths';
 
 export interface SubgraphContext extends BaseContext {
-  /** CLIENT_ID and friends, as vouched for by the gateway. */
+  /** The caller's id (the Auth0 token's `sub`), as vouched for by the gateway: `identity.clientId`. */
+  CLIENT_ID: string;
+  /** CLIENT_ID and friends (email, scopes), as vouched for by the gateway. */
   identity: Identity;
   /** The gateway's assertion, for calls this subgraph makes to other subgraphs on the caller's behalf. */
   identityAssertion: string;
@@ -76,7 +78,7 @@ export function subgraphRoute<C extends SubgraphContext>(
     annotate({ clientId: identity.clientId });
     const requestLog = log.child({ clientId: identity.clientId });
     await serveGraphQL(server, req, res, async () =>
-      makeContext({ identity, identityAssertion: assertion as string, requestId, log: requestLog }, req),
+      makeContext({ CLIENT_ID: identity.clientId, identity, identityAssertion: assertion as string, requestId, log: requestLog }, req),
     );
   };
 }

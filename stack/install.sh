@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the local stack and the tests need, idempotently, with nothing by hand:
 # npm packages (from the lock file), Cassandra 5.0 jars (Maven Central), stripe-mock (Go module
-# proxy), then compiles the TypeScript to dist/. Prerequisites: Node 20+, JDK 17, Maven 3, Go.
+# proxy), then compiles the TypeScript to dist/. Prerequisites: Node 20.19+, JDK 17, Maven 3, Go.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"

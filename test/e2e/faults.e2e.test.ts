@@ -88,6 +88,7 @@ test('Cassandra stopped: 503 and Stripe never called; after it returns, the prod
     const res = await rest(user.token, body, { 'idempotency-key': newKey() });
     expect(res.status).toBe(503);
     expect(['LEDGER_UNAVAILABLE', 'CATALOG_UNAVAILABLE']).toContain(res.json().code);
+    expect(res.json().retryable).toBe(true);
     expect((await stripeRequests()).length).toBe(before);
   } finally {
     await controlStack('cassandra/start');

@@ -17,7 +17,7 @@ export function paymentsResolvers(deps: CreateIntentDeps): GraphQLResolverMap<Pa
     UUID: UUIDScalar,
     Query: {
       myPluginPayments: async (_: unknown, args: { first: number }, ctx: PaymentsContext) =>
-        (await myPayments(deps.ledger, ctx.identity.clientId, args.first)).map((entry) => ({
+        (await myPayments(deps.ledger, ctx.CLIENT_ID, args.first)).map((entry) => ({
           ...paymentFields(entry),
           stripePaymentIntentId: entry.stripeIntentId,
         })),
@@ -26,7 +26,7 @@ export function paymentsResolvers(deps: CreateIntentDeps): GraphQLResolverMap<Pa
       createPluginPaymentIntent: async (_: unknown, args: { input: IntentRequestInput }, ctx: PaymentsContext) => {
         // AppErrors propagate as they are; the subgraph's formatError maps them once.
         const result = await createPluginPaymentIntent(deps, {
-          clientId: ctx.identity.clientId,
+          clientId: ctx.CLIENT_ID,
           identityAssertion: ctx.identityAssertion,
           requestId: ctx.requestId,
           log: ctx.log,

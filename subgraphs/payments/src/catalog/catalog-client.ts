@@ -43,10 +43,10 @@ export class SubgraphCatalog implements Catalog {
       if (!res.ok) throw new Error(`catalog answered ${res.status}`);
       body = (await res.json()) as EntityResult;
     } catch (err) {
-      throw new AppError('CATALOG_UNAVAILABLE', 'The plugin catalog is unavailable; try again shortly.');
+      throw new AppError('CATALOG_UNAVAILABLE', 'The plugin catalog is unavailable; try again shortly.', { retryable: true });
     }
     if (body.errors?.length || !body.data?._entities) {
-      throw new AppError('CATALOG_UNAVAILABLE', 'The plugin catalog is unavailable; try again shortly.');
+      throw new AppError('CATALOG_UNAVAILABLE', 'The plugin catalog is unavailable; try again shortly.', { retryable: true });
     }
     const found = new Map<string, CatalogEntry>();
     for (const e of body.data._entities) {
