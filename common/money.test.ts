@@ -1,5 +1,6 @@
 // Money parsing is where floats would sneak in; every case asserts the exact bigint or error code.
 import fc from 'fast-check';
+import BigNumber from 'bignumber.js';
 import { AppError } from './errors';
 import {
   MAX_AMOUNT_MINOR,
@@ -413,6 +414,42 @@ describe('properties against the string oracle', () => {
         else expect(result).toBe(BigInt(int + frac.padEnd(2, '0')));
       }),
       { numRuns: 3000 },
+    );
+  });
+});
+
+describe('properties against bignumber.js (an independent decimal implementation)', () => {
+  // BigNumber reads a JS number through its shortest round-trip decimal text, as JSON.parse gives it.
+  const expectedByBigNumber = (value: number, code: string): bigint | string => {
+    const { exponent, step } = EXPECTED[code];
+    const minor = new BigNumber(value).shiftedBy(exponent);
+    if (!minor.isInteger() || !minor.mod(step).isZero()) return 'AMOUNT_TOO_PRECISE';
+    return BigInt(minor.toFixed(0));
+  };
+  const actual = (value: number, code: string): bigint | string => {
+    try {
+      return toMinorUnits(value, currencyRule(code));
+    } catch (err) {
+      return (err as AppError).code;
+    }
+  };
+
+  test('any positive double, any supported currency: the same minor units or the same refusal', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...Object.keys(EXPECTED)), fc.double({ min: 1e-6, max: 1e12, noNaN: true }), (code, value) => {
+        expect(actual(value, code)).toBe(expectedByBigNumber(value, code));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  test('decimals a currency can hold, written the way clients write them (k / 10^d)', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...Object.keys(EXPECTED)), fc.integer({ min: 1, max: 99_999_999 }), fc.integer({ min: 0, max: 4 }), (code, k, d) => {
+        const value = Number(new BigNumber(k).shiftedBy(-d).toString());
+        expect(actual(value, code)).toBe(expectedByBigNumber(value, code));
+      }),
+      { numRuns: 5000 },
     );
   });
 });
