@@ -6,8 +6,8 @@
  */
 import { join } from 'node:path';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { Kind, parse, print, visit, type DefinitionNode, type DocumentNode } from 'graphql';
 import { readRoverConfig } from '../../scripts/schema/rover-config';
+import { importedDirectives, normalizeSubgraphSdl } from './subgraph-sdl';
 import { buildSubgraphServer, type SubgraphContext } from '../../common/subgraph-server';
 import { createLogger } from '../../common/log';
 import { paymentsResolvers } from '../../subgraphs/payments/src/resolvers';
@@ -31,45 +31,6 @@ async function serviceSdl(name: string): Promise<string> {
   if (response.body.kind !== 'single') throw new Error('expected a single result');
   expect(response.body.singleResult.errors).toBeUndefined();
   return (response.body.singleResult.data as { _service: { sdl: string } })._service.sdl;
-}
-
-/**
- * Drops what federation adds to every subgraph (the schema definition, link__/federation__
- * definitions, _Any/_Service/_Entity, Query._entities/_service, the imported directives'
- * definitions), then prints definitions sorted by name. Field order, types, arguments,
- * descriptions and applied directives are kept, so a field added on one side shows.
- */
-function normalizeSubgraphSdl(sdl: string, importedDirectives: Set<string>): string {
-  const doc = parse(sdl);
-  const added = (name: string) => /^(link__|federation__)/.test(name) || ['_Any', '_Service', '_Entity', 'link'].includes(name);
-  const definitions = doc.definitions
-    .filter((d) => d.kind !== Kind.SCHEMA_DEFINITION)
-    .filter((d) => !('name' in d && d.name && added(d.name.value)))
-    .filter((d) => !(d.kind === Kind.DIRECTIVE_DEFINITION && importedDirectives.has(d.name.value)))
-    .map((d): DefinitionNode => {
-      if (d.kind !== Kind.OBJECT_TYPE_DEFINITION || d.name.value !== 'Query') return d;
-      return { ...d, fields: d.fields?.filter((f) => !['_entities', '_service'].includes(f.name.value)) };
-    })
-    .filter((d) => !(d.kind === Kind.OBJECT_TYPE_DEFINITION && d.name.value === 'Query' && !d.fields?.length));
-  const sorted: DocumentNode = { kind: Kind.DOCUMENT, definitions: [...definitions].sort((a, b) => key(a).localeCompare(key(b))) };
-  // "..." and """...""" descriptions are the same string.
-  return print(visit(sorted, { StringValue: (node) => ({ ...node, block: false }) }));
-}
-
-const key = (d: DefinitionNode) => `${d.kind} ${'name' in d && d.name ? d.name.value : ''}`;
-
-/** The directives a subgraph file imports with @link(import: [...]). */
-function importedDirectives(sdl: string): Set<string> {
-  const names = new Set<string>();
-  visit(parse(sdl), {
-    Directive(node) {
-      if (node.name.value !== 'link') return;
-      const imports = node.arguments?.find((a) => a.name.value === 'import')?.value;
-      if (imports?.kind !== Kind.LIST) return;
-      for (const v of imports.values) if (v.kind === Kind.STRING) names.add(v.value.replace(/^@/, ''));
-    },
-  });
-  return names;
 }
 
 const subgraphs = readRoverConfig(join(REPO, 'rover.yaml')).subgraphs;
