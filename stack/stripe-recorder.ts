@@ -13,6 +13,7 @@ export interface RecordedStripeRequest {
   method: string;
   path: string;
   idempotencyKey: string | null;
+  /** Form body, or the query string of a GET. */
   params: Record<string, string>;
   /** What the proxy did: forwarded (and the emulator's status), or the injected fault. */
   outcome: string;
@@ -44,7 +45,8 @@ export async function startStripeRecorder(opts: { port: number; upstream: string
       method: req.method ?? 'GET',
       path: path.split('?')[0],
       idempotencyKey: (req.headers['idempotency-key'] as string | undefined) ?? null,
-      params: Object.fromEntries(new URLSearchParams(body.toString('utf8'))),
+      // A GET (retrieve, search) carries its parameters in the query string.
+      params: Object.fromEntries(new URLSearchParams(req.method === 'GET' ? (path.split('?')[1] ?? '') : body.toString('utf8'))),
       outcome: 'pending',
       at: new Date().toISOString(),
     };

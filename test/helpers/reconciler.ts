@@ -1,4 +1,4 @@
-/** Runs the reconciler command from dist/ against the test stack, as the CronJob would. */
+/** Runs the reconciler command from dist/ against the test stack, as the CronJob would. Rejects when it prints no report. */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { projectRoot } from '../../common/paths';
@@ -18,6 +18,7 @@ export function runReconciler(args: string[], logLevel = 'error'): Promise<Recon
       const exitCode = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
       const lines = stdout.trim().split('\n').filter(Boolean);
       try {
+        if (!lines.length) throw new Error('no output');
         const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
         const report = parsed.at(-1) as Record<string, number>;
         resolve({ exitCode, report, logs: parsed.slice(0, -1) });
