@@ -36,6 +36,14 @@ export function dateOfTimeuuid(id: string): Date {
   return types.TimeUuid.fromString(id).getDate();
 }
 
+/**
+ * A new entry id: a timeuuid, so ids sort by creation time and two requests in the same
+ * millisecond still differ (100 ns ticks, random node and clock sequence per id).
+ */
+export function newEntryId(): string {
+  return types.TimeUuid.now().toString();
+}
+
 const DAY_MS = 86_400_000;
 const dayOf = (ms: number) => Math.floor(ms / DAY_MS);
 
@@ -46,7 +54,7 @@ export class Ledger {
   }
 
   newEntryId(): string {
-    return types.TimeUuid.now().toString();
+    return newEntryId();
   }
 
   /** Binds (client, key) to an entry unless already bound; tells which entry holds it otherwise. */
