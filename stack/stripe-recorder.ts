@@ -1,7 +1,9 @@
 /**
  * A small HTTP proxy between the payments subgraph and a Stripe emulator that records what
  * reached Stripe (method, path, Idempotency-Key, decoded form body) and can inject faults:
- * delay the answer, drop the connection after the request was forwarded, or answer 500.
+ * delay the answer, drop the connection after the request was forwarded, or answer a status
+ * with a Stripe error body (a 5xx by default; a 402 card_error or 400 invalid_request_error to
+ * test definitive refusals, which stripe-mock itself never gives).
  * Tests read and steer it over HTTP (/__recorder/...), since they run in other processes.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
@@ -11,13 +13,25 @@ export interface RecordedStripeRequest {
   method: string;
   path: string;
   idempotencyKey: string | null;
+  /** Form body, or the query string of a GET. */
   params: Record<string, string>;
   /** What the proxy did: forwarded (and the emulator's status), or the injected fault. */
   outcome: string;
   at: string;
 }
 
-export type Fault = { mode: 'delay'; delayMs: number; count?: number } | { mode: 'drop-after-forward'; count?: number } | { mode: 'status'; status: number; count?: number };
+/** The `error` object of Stripe's error responses; stripe-node picks its error class from `type`. */
+export interface StripeErrorBody {
+  type: 'api_error' | 'card_error' | 'invalid_request_error' | 'idempotency_error' | 'rate_limit_error';
+  code?: string;
+  decline_code?: string;
+  message: string;
+}
+
+export type Fault =
+  | { mode: 'delay'; delayMs: number; count?: number }
+  | { mode: 'drop-after-forward'; count?: number }
+  | { mode: 'status'; status: number; error?: StripeErrorBody; count?: number };
 
 export async function startStripeRecorder(opts: { port: number; upstream: string }): Promise<{ url: string; close(): Promise<void> }> {
   const requests: RecordedStripeRequest[] = [];
@@ -31,7 +45,8 @@ export async function startStripeRecorder(opts: { port: number; upstream: string
       method: req.method ?? 'GET',
       path: path.split('?')[0],
       idempotencyKey: (req.headers['idempotency-key'] as string | undefined) ?? null,
-      params: Object.fromEntries(new URLSearchParams(body.toString('utf8'))),
+      // A GET (retrieve, search) carries its parameters in the query string.
+      params: Object.fromEntries(new URLSearchParams(req.method === 'GET' ? (path.split('?')[1] ?? '') : body.toString('utf8'))),
       outcome: 'pending',
       at: new Date().toISOString(),
     };
@@ -39,9 +54,10 @@ export async function startStripeRecorder(opts: { port: number; upstream: string
     const active = fault && fault.remaining > 0 ? fault : null;
     if (active) active.remaining--;
     if (active?.mode === 'status') {
-      record.outcome = `injected ${active.status}`;
-      res.writeHead(active.status, { 'content-type': 'application/json' });
-      return res.end(JSON.stringify({ error: { type: 'api_error', message: 'injected fault' } }));
+      const error = active.error ?? { type: 'api_error', message: 'injected fault' };
+      record.outcome = `injected ${active.status} ${error.type}${error.code ? `/${error.code}` : ''}`;
+      res.writeHead(active.status, { 'content-type': 'application/json', 'request-id': 'req_injected' });
+      return res.end(JSON.stringify({ error }));
     }
     if (active?.mode === 'delay') await new Promise((r) => setTimeout(r, active.delayMs));
     const upstream = await fetch(opts.upstream + path, {

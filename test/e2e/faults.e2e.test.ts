@@ -4,12 +4,9 @@
  * killed mid-request. Whatever happens, a retry with the same key or the reconciler ends with
  * exactly one intent at Stripe (one distinct idempotency key) and one completed ledger entry.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { PLUGINS, controlStack, intentCreationsFor, ledgerRows, rest, setStripeFault, stack, stripeRequests, userWithToken, waitForCassandra } from '../helpers/stack';
-import { projectRoot } from '../../common/paths';
+import { PLUGINS, controlStack, intentCreationsFor, ledgerRows, rest, setStripeFault, stripeRequests, userWithToken, waitForCassandra } from '../helpers/stack';
+import { runReconciler } from '../helpers/reconciler';
 
 afterEach(() => setStripeFault(null));
 
@@ -28,10 +25,9 @@ async function expectOneCompletedIntent(clientId: string, reason?: string) {
 }
 
 async function reconcile(): Promise<Record<string, number>> {
-  const { stdout } = await promisify(execFile)(process.execPath, [join(projectRoot(), 'dist/subgraphs/payments/src/reconcile.js'), '--older-than-sec', '0'], {
-    env: { PATH: process.env.PATH ?? '', ...stack().env.payments, LOG_LEVEL: 'error' },
-  });
-  return JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, number>;
+  const run = await runReconciler(['--older-than-sec', '0']);
+  expect(run.exitCode).toBe(0);
+  return run.report;
 }
 
 describe.each([
@@ -121,7 +117,14 @@ test('the payments subgraph killed between the Stripe call and the outcome write
   } finally {
     await controlStack('deployables/payments/start'); // later test files need it whatever happened
   }
-  const retry = await rest(user.token, body, { 'idempotency-key': key });
+  // The new process cannot know the killed attempt is over until its Stripe budget is spent:
+  // until then it answers 409 in progress, and the client retries as told.
+  let retry = await rest(user.token, body, { 'idempotency-key': key });
+  for (let i = 0; i < 20 && retry.status === 409; i++) {
+    expect(retry.json()).toMatchObject({ code: 'IDEMPOTENCY_KEY_IN_PROGRESS', retryable: true });
+    await sleep(500);
+    retry = await rest(user.token, body, { 'idempotency-key': key });
+  }
   expect(retry.status).toBe(200);
   await expectOneCompletedIntent(user.sub);
 });

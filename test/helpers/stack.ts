@@ -166,6 +166,13 @@ export async function ledgerRows(clientId: string): Promise<LedgerRow[]> {
   return rows;
 }
 
+/** Whether the reconciler's index (pending_entries) still lists this entry. */
+export async function inPendingIndex(entryId: string): Promise<boolean> {
+  const ks = stack().env.payments.CASSANDRA_KEYSPACE;
+  const rows = await cassandra().execute(`SELECT entry_id FROM ${ks}.pending_entries WHERE entry_id = ? ALLOW FILTERING`, [entryId], { prepare: true });
+  return rows.rowLength > 0;
+}
+
 /** Asserts the request changed nothing: no ledger entry, no key claimed, nothing sent to Stripe. */
 export async function expectNothingWritten(clientId: string): Promise<void> {
   const ks = stack().env.payments.CASSANDRA_KEYSPACE;

@@ -11,6 +11,7 @@ import { Ledger } from './ledger/ledger';
 import { SubgraphCatalog } from './catalog/catalog-client';
 import { createStripeClient, StripePaymentProvider } from './stripe/stripe-provider';
 import { timedProvider } from './stripe/timed-provider';
+import { AttemptTracker, maxAttemptMs } from './intents/attempts';
 import { tracedProvider } from './stripe/traced-provider';
 import { paymentsResolvers, type PaymentsContext } from './resolvers';
 import { loadConfig } from './config';
@@ -32,6 +33,7 @@ async function main() {
       'stripe',
     ),
     maxPluginsPerIntent: config.maxPluginsPerIntent,
+    attempts: new AttemptTracker(maxAttemptMs(config.stripe)),
     onIntentCreated: (currency: string) => intentsCreated.inc({ currency }),
   };
 

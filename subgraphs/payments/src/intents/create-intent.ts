@@ -9,6 +9,7 @@ import type { Logger } from '../../../../common/log';
 import type { Catalog } from '../catalog/catalog-client';
 import { dateOfTimeuuid, type Ledger, type LedgerEntry, type NewEntry } from '../ledger/ledger';
 import { ProviderError, type PaymentProvider, type ProviderIntent } from '../stripe/payment-provider';
+import type { AttemptTracker } from './attempts';
 import { priceOf } from './price';
 import { requestHash, validateRequest, type IntentRequestInput, type ValidRequest } from './validate';
 
@@ -22,6 +23,7 @@ export interface CreateIntentDeps {
   catalog: Catalog;
   provider: PaymentProvider;
   maxPluginsPerIntent: number;
+  attempts: AttemptTracker;
   onIntentCreated?: (currency: string) => void;
 }
 
@@ -71,6 +73,15 @@ async function recordAndCharge(deps: CreateIntentDeps, caller: Caller, request: 
     pluginIds: request.pluginIds,
     stripeIdempotencyKey: stripeIdempotencyKeyFor(entryId),
   };
+  try {
+    return await claimRecordAndCharge(deps, caller, request, entry);
+  } finally {
+    deps.attempts.ended(entryId);
+  }
+}
+
+async function claimRecordAndCharge(deps: CreateIntentDeps, caller: Caller, request: ValidRequest, entry: NewEntry): Promise<IntentResult> {
+  const { entryId, requestHash: hash } = entry;
   const existing = await ledgerCall(async () => {
     if (request.idempotencyKey) {
       const claim = await deps.ledger.claimKey(caller.clientId, request.idempotencyKey, entryId, hash);
@@ -93,9 +104,10 @@ async function recordAndCharge(deps: CreateIntentDeps, caller: Caller, request: 
 /** A retry of a recorded request: finish what the first attempt started, or return its result. */
 async function resume(deps: CreateIntentDeps, caller: Caller, entryId: string, sameRequest: NewEntry): Promise<IntentResult> {
   let entry = await ledgerCall(() => deps.ledger.getEntry(caller.clientId, entryId));
+  if (!entry || entry.status === 'PENDING') refuseWhileInProgress(deps, entryId);
   if (!entry) {
-    // The key was claimed but the attempt stopped before its entry was written: write it now
-    // under the claimed id (no Stripe call can have happened for it yet).
+    // The key was claimed but the attempt stopped before its entry was written (it is over:
+    // see above): write it now under the claimed id.
     const recovered: NewEntry = { ...sameRequest, entryId, stripeIdempotencyKey: stripeIdempotencyKeyFor(entryId) };
     await ledgerCall(() => deps.ledger.recordEntry(recovered));
     entry = { ...recovered, createdAt: dateOfTimeuuid(entryId), status: 'PENDING', stripeIntentId: null, stripeStatus: null, reason: null };
@@ -112,7 +124,26 @@ async function resume(deps: CreateIntentDeps, caller: Caller, entryId: string, s
   }
 }
 
+/** The attempt holding the key may still be between its claim and Stripe's answer, in another process. */
+function refuseWhileInProgress(deps: CreateIntentDeps, entryId: string): void {
+  const busyMs = deps.attempts.busyForMs(entryId, dateOfTimeuuid(entryId));
+  if (busyMs > 0) {
+    throw new AppError('IDEMPOTENCY_KEY_IN_PROGRESS', 'A request with this idempotency key is still in progress; retry shortly with the same key.', {
+      retryable: true,
+      retryAfterSec: Math.ceil(busyMs / 1000),
+    });
+  }
+}
+
 async function callStripe(deps: CreateIntentDeps, caller: Caller, entry: LedgerEntry): Promise<IntentResult> {
+  try {
+    return await callStripeOnce(deps, caller, entry);
+  } finally {
+    deps.attempts.ended(entry.entryId);
+  }
+}
+
+async function callStripeOnce(deps: CreateIntentDeps, caller: Caller, entry: LedgerEntry): Promise<IntentResult> {
   let intent: ProviderIntent;
   try {
     intent = await deps.provider.createIntent({

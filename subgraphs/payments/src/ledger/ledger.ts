@@ -36,6 +36,14 @@ export function dateOfTimeuuid(id: string): Date {
   return types.TimeUuid.fromString(id).getDate();
 }
 
+/**
+ * A new entry id: a timeuuid, so ids sort by creation time and two requests in the same
+ * millisecond still differ (100 ns ticks, random node and clock sequence per id).
+ */
+export function newEntryId(): string {
+  return types.TimeUuid.now().toString();
+}
+
 const DAY_MS = 86_400_000;
 const dayOf = (ms: number) => Math.floor(ms / DAY_MS);
 
@@ -46,7 +54,7 @@ export class Ledger {
   }
 
   newEntryId(): string {
-    return types.TimeUuid.now().toString();
+    return newEntryId();
   }
 
   /** Binds (client, key) to an entry unless already bound; tells which entry holds it otherwise. */
@@ -131,9 +139,9 @@ export class Ledger {
     return entries.rows.map((row) => toLedgerEntry(row, newest.get(String(row.entry_id))));
   }
 
-  /** Entries still pending that were created before `olderThan`, looking back `lookbackDays`. */
-  async listPending(olderThan: Date, lookbackDays: number): Promise<Array<{ clientId: string; entryId: string }>> {
-    const today = dayOf(Date.now());
+  /** Entries still pending that were created before `olderThan`, looking back `lookbackDays` from `now`. */
+  async listPending(olderThan: Date, lookbackDays: number, now = new Date()): Promise<Array<{ clientId: string; entryId: string }>> {
+    const today = dayOf(now.getTime());
     const found: Array<{ clientId: string; entryId: string }> = [];
     for (let day = today - lookbackDays; day <= today; day++) {
       const result = await this.client.execute(
@@ -144,6 +152,25 @@ export class Ledger {
       for (const row of result.rows) found.push({ clientId: row.client_id, entryId: String(row.entry_id) });
     }
     return found;
+  }
+
+  /**
+   * Pending entries in day buckets before the lookback window, which listPending never sees:
+   * they must be reported, not left pending in silence. The index only holds unsettled
+   * entries, so scanning its partition keys stays cheap.
+   */
+  async pendingBeyondLookback(lookbackDays: number, now = new Date()): Promise<{ count: number; oldest: Date | null }> {
+    const firstDay = dayOf(now.getTime()) - lookbackDays;
+    const days = await this.client.execute(`SELECT DISTINCT day FROM ${this.ks}.pending_entries`, [], { prepare: true });
+    let count = 0;
+    let oldest: number | null = null;
+    for (const { day } of days.rows as unknown as Array<{ day: number }>) {
+      if (day >= firstDay) continue;
+      const rows = await this.client.execute(`SELECT entry_id FROM ${this.ks}.pending_entries WHERE day = ?`, [day], { prepare: true });
+      count += rows.rowLength;
+      if (rows.rowLength && (oldest === null || day < oldest)) oldest = day;
+    }
+    return { count, oldest: oldest === null ? null : new Date(oldest * DAY_MS) };
   }
 }
 

@@ -11,22 +11,32 @@ import type { Ledger } from './ledger';
 import { ProviderError, type PaymentProvider } from '../stripe/payment-provider';
 import { intentMetadata } from '../intents/create-intent';
 
-/** Stripe keeps idempotency keys at least 24 h; stay well inside that. */
-const REPLAY_WINDOW_MS = 23 * 3600_000;
+/** Stripe keeps idempotency keys at least 24 h; stay well inside that. Also the longest window allowed. */
+export const REPLAY_WINDOW_MS = 23 * 3600_000;
 
 export interface ReconcileReport {
   examined: number;
   created: number;
   failed: number;
   stillPending: number;
+  /** Pending entries older than the lookback window: not examined, an operator must widen it. */
+  beyondLookback: number;
 }
 
-export async function reconcilePending(
-  deps: { ledger: Ledger; provider: PaymentProvider; log: Logger },
-  opts: { olderThanMs: number; lookbackDays: number },
-): Promise<ReconcileReport> {
-  const report: ReconcileReport = { examined: 0, created: 0, failed: 0, stillPending: 0 };
-  const pending = await deps.ledger.listPending(new Date(Date.now() - opts.olderThanMs), opts.lookbackDays);
+export interface ReconcileOptions {
+  olderThanMs: number;
+  lookbackDays: number;
+  /** Younger entries are replayed with their own key; older ones are looked up by metadata. */
+  replayWindowMs?: number;
+  now?: () => Date;
+}
+
+export async function reconcilePending(deps: { ledger: Ledger; provider: PaymentProvider; log: Logger }, opts: ReconcileOptions): Promise<ReconcileReport> {
+  const now = opts.now ?? (() => new Date());
+  const replayWindowMs = Math.min(opts.replayWindowMs ?? REPLAY_WINDOW_MS, REPLAY_WINDOW_MS);
+  const report: ReconcileReport = { examined: 0, created: 0, failed: 0, stillPending: 0, beyondLookback: 0 };
+  const start = now();
+  const pending = await deps.ledger.listPending(new Date(start.getTime() - opts.olderThanMs), opts.lookbackDays, start);
   for (const { clientId, entryId } of pending) {
     report.examined++;
     const entry = await deps.ledger.getEntry(clientId, entryId);
@@ -37,7 +47,7 @@ export async function reconcilePending(
       continue;
     }
     try {
-      if (Date.now() - entry.createdAt.getTime() < REPLAY_WINDOW_MS) {
+      if (now().getTime() - entry.createdAt.getTime() < replayWindowMs) {
         const intent = await deps.provider.createIntent({
           amountMinor: entry.amountMinor,
           currency: entry.currency,
@@ -66,6 +76,15 @@ export async function reconcilePending(
       report.stillPending++;
       deps.log.warn('could not settle a pending entry yet', { entryId, err });
     }
+  }
+  const beyond = await deps.ledger.pendingBeyondLookback(opts.lookbackDays, start);
+  report.beyondLookback = beyond.count;
+  if (beyond.count > 0) {
+    deps.log.error('pending entries older than the lookback window were not examined; rerun with a larger --lookback-days', {
+      count: beyond.count,
+      oldestDay: beyond.oldest?.toISOString().slice(0, 10),
+      lookbackDays: opts.lookbackDays,
+    });
   }
   deps.log.info('reconciliation done', { ...report });
   return report;
