@@ -6,6 +6,7 @@
  *   POST   /__standin/token        body: MintTokenOptions (JSON)       -> 200 {"access_token": "..."}
  *   POST   /__standin/rotate                                          -> 200 {"kid": "<new>", "published": [...]}
  *   PUT    /__standin/users/{id}   body: user JSON (user_id from path) -> 200 Management API user JSON
+ *          with If-None-Match: *  creates only: 201, or 412 (unchanged) when the user exists
  *   DELETE /__standin/users/{id}                                      -> 204 (404 when unknown)
  *   POST   /__standin/fault        body: ManagementFault, or null / {} to clear -> 200 {"fault": ...}
  *   GET    /__standin/stats                                           -> 200 {"jwksRequests", "tokenRequests", "userLookups"}
@@ -47,7 +48,10 @@ export async function handleAdmin(
         const given = (await body()) as Partial<Auth0StandinUser> | null;
         if (!given || typeof given !== 'object' || Array.isArray(given)) throw new TypeError('user: JSON object required');
         if (given.user_id !== undefined && given.user_id !== id) throw new TypeError('user: user_id differs from the path');
-        return sendJson(res, 200, ctx.users.upsert({ ...given, user_id: id } as Auth0StandinUser));
+        // RFC 9110 create-only PUT: `npm run token` adds a missing user without clobbering a known one.
+        const createOnly = req.headers['if-none-match']?.trim() === '*';
+        if (createOnly && ctx.users.get(id)) return sendJson(res, 412, { error: 'precondition_failed', message: `user ${id} exists` });
+        return sendJson(res, createOnly ? 201 : 200, ctx.users.upsert({ ...given, user_id: id } as Auth0StandinUser));
       }
       if (method === 'DELETE') {
         if (!ctx.users.delete(id)) return sendJson(res, 404, { error: 'not_found', message: `no user ${id}` });

@@ -8,7 +8,11 @@
  *
  *   npx tsx stack/auth0/cli.ts token --sub 'auth0|abc' [--scope "create:payment_intent"]
  *        [--permissions a,b] [--expires-in 3600] [--audience A]... [--url http://127.0.0.1:4010]
+ *        [--email E] [--name N] [--no-user]
  *     Asks a running stand-in (POST /__standin/token) and prints only the token: TOKEN=$(...)
+ *     A user the stand-in does not know is created first (email/name derived unless given), so
+ *     the gateway's Management API lookup finds it; a known user is left as it is. --no-user
+ *     skips that (e.g. to try the "user does not exist" path).
  *
  *   npx tsx stack/auth0/cli.ts rotate [--url ...]     rotate the signing key of a running stand-in
  *
@@ -68,15 +72,31 @@ async function callAdmin(url: string, path: string, body: unknown): Promise<Reco
   return JSON.parse(text) as Record<string, unknown>;
 }
 
+/** Creates the user unless the stand-in knows it (create-only PUT: a known user keeps its profile). */
+async function ensureUser(url: string, sub: string, email: string | undefined, name: string | undefined): Promise<void> {
+  const local = sub.slice(sub.indexOf('|') + 1);
+  const user = { email: email ?? `${local.replace(/[^A-Za-z0-9._-]/g, '-')}@example.test`, name: name ?? local };
+  const res = await fetch(`${url.replace(/\/+$/, '')}/__standin/users/${encodeURIComponent(sub)}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', 'if-none-match': '*' },
+    body: JSON.stringify(user),
+    signal: AbortSignal.timeout(10_000),
+  });
+  if (res.status === 201) process.stderr.write(`auth0 stand-in: created user ${sub} <${user.email}>\n`);
+  else if (res.status !== 412) throw new Error(`could not create user ${sub} (use --no-user to mint without one): ${res.status} ${await res.text()}`);
+}
+
 async function token(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     options: {
       sub: { type: 'string' }, scope: { type: 'string' }, permissions: { type: 'string' },
       'expires-in': { type: 'string' }, audience: { type: 'string', multiple: true }, url: { type: 'string' },
+      email: { type: 'string' }, name: { type: 'string' }, 'no-user': { type: 'boolean' },
     },
   });
   if (!values.sub) throw new Error('token: --sub is required');
+  const url = values.url ?? process.env.AUTH0_STANDIN_URL ?? DEFAULTS.url;
   const body: Record<string, unknown> = { sub: values.sub };
   if (values.scope !== undefined) body.scope = values.scope;
   if (values.permissions !== undefined) body.permissions = values.permissions.split(',').map((p) => p.trim()).filter(Boolean);
@@ -86,7 +106,9 @@ async function token(argv: string[]): Promise<void> {
     body.expiresInSec = n;
   }
   if (values.audience?.length) body.audience = values.audience.length === 1 ? values.audience[0] : values.audience;
-  const out = await callAdmin(values.url ?? process.env.AUTH0_STANDIN_URL ?? DEFAULTS.url, '/__standin/token', body);
+  const out = await callAdmin(url, '/__standin/token', body);
+  // Machine-to-machine subjects ("<client>@clients") are applications: the gateway looks up no profile.
+  if (!values['no-user'] && !values.sub.endsWith('@clients')) await ensureUser(url, values.sub, values.email, values.name);
   process.stdout.write(`${String(out.access_token)}\n`);
 }
 

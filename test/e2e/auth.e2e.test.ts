@@ -5,7 +5,8 @@
  * fetches at most) and key rotation without a restart (last: it leaves the gateway on the new key).
  *
  * The stand-in cannot mint with another issuer and its private key is out of reach, so the issuer
- * check (and the scope plugin, off in the test stack) are tested in-process at the end.
+ * check (and the scope plugin, off in the shared test stack; auth-scope.e2e.test.ts restarts the
+ * gateway with it on) are tested in-process at the end.
  */
 import { createHmac, createPublicKey, generateKeyPairSync, randomBytes, sign as cryptoSign } from 'node:crypto';
 import { parse, type OperationDefinitionNode, type GraphQLError } from 'graphql';
@@ -290,7 +291,7 @@ describe('in-process (the stand-in cannot mint these)', () => {
     expect(normalizeDomain(raw)).toBe(DOMAIN);
   });
 
-  // AUTH0_REQUIRED_SCOPE is not set in the test stack, so the scope check is tested on the plugin.
+  // AUTH0_REQUIRED_SCOPE is not set in the shared test stack (auth-scope.e2e.test.ts sets it), so here the plugin is tested directly.
   describe('the scope plugin (AUTH0_REQUIRED_SCOPE)', () => {
     const SCOPE = 'create:payment_intent';
     const identity = (scopes: string[]) => ({ clientId: 'auth0|abc', scopes });

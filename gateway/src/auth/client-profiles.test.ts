@@ -190,6 +190,40 @@ test('a directory that never answers is abandoned after timeoutMs through the Ab
   expect(calls[0].signal.aborted).toBe(true);
 });
 
+test('a directory that ignores the AbortSignal and never settles is still abandoned after timeoutMs', async () => {
+  const { directory, calls } = fakeDirectory(() => new Promise<User>(() => { /* never settles, ignores the signal */ }));
+  const profiles = new ClientProfiles(directory, { ...OPTS, timeoutMs: 150 });
+  const t0 = Date.now();
+  const err = await rejection(profiles.profileOf('auth0|stuck'));
+  const elapsed = Date.now() - t0;
+  expect({ code: err.code, status: err.status, retryable: err.details.retryable }).toEqual({ code: 'IDENTITY_PROVIDER_UNAVAILABLE', status: 503, retryable: true });
+  expect(elapsed).toBeGreaterThanOrEqual(120);
+  expect(elapsed).toBeLessThan(1_000);
+  expect(calls[0].signal.aborted).toBe(true);
+});
+
+test('a stuck directory does not hold a caller with a stale cached profile either', async () => {
+  const { directory } = fakeDirectory();
+  const profiles = new ClientProfiles(directory, { ...OPTS, ttlMs: 40, timeoutMs: 150 });
+  const cached = await profiles.profileOf('auth0|warm');
+  await sleep(80);
+  directory.answer = () => new Promise<User>(() => {});
+  const t0 = Date.now();
+  await expect(profiles.profileOf('auth0|warm')).resolves.toEqual(cached);
+  expect(Date.now() - t0).toBeLessThan(1_000);
+});
+
+test('the deadline timer is cleared when the directory answers in time', async () => {
+  const set = jest.spyOn(global, 'setTimeout');
+  const cleared = jest.spyOn(global, 'clearTimeout');
+  const { directory } = fakeDirectory();
+  const profiles = new ClientProfiles(directory, { ...OPTS, timeoutMs: 54_321 });
+  await profiles.profileOf('auth0|fast');
+  const deadlines = set.mock.results.filter((_r, i) => set.mock.calls[i][1] === 54_321).map((r) => r.value);
+  expect(deadlines).toHaveLength(1);
+  expect(cleared.mock.calls.map((c) => c[0])).toContain(deadlines[0]);
+});
+
 test("machine-to-machine subjects ('@clients') make no lookup", async () => {
   const { directory, calls } = fakeDirectory();
   const profiles = new ClientProfiles(directory, OPTS);

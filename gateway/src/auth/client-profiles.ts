@@ -89,7 +89,7 @@ export class ClientProfiles {
     this.stats.lookups++;
     let user: Awaited<ReturnType<UserDirectory['getUser']>>;
     try {
-      user = await this.directory.getUser(sub, AbortSignal.timeout(this.opts.timeoutMs));
+      user = await withDeadline((signal) => this.directory.getUser(sub, signal), this.opts.timeoutMs);
     } catch (err) {
       const e = err as { statusCode?: number; rawResponse?: { headers?: Headers } };
       if (e.statusCode === 429) {
@@ -103,6 +103,28 @@ export class ClientProfiles {
     const profile: ClientProfile = { clientId: sub, email: user.email, name: user.name };
     this.cache.set(sub, profile);
     return profile;
+  }
+}
+
+/**
+ * Aborts the call at the deadline and also stops waiting for it: an SDK that ignores the signal
+ * (a retry loop, a stuck token request) must not hold the caller past timeoutMs.
+ */
+async function withDeadline<T>(call: (signal: AbortSignal) => Promise<T>, timeoutMs: number): Promise<T> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      const err = new Error(`Auth0 Management API did not answer within ${timeoutMs} ms`);
+      controller.abort(err);
+      reject(err);
+    }, timeoutMs);
+  });
+  try {
+    // race subscribes to both, so a late rejection of the abandoned call is not unhandled.
+    return await Promise.race([call(controller.signal), deadline]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -1,9 +1,9 @@
 /** Apollo Server plugin: the payment mutation needs a configured scope/permission (off when unset). */
-import type { ApolloServerPlugin } from '@apollo/server';
-import { Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
-import { requireScope } from '../auth/authenticate';
+import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import { publicDetails, requireScope, wwwAuthenticate } from '../auth/authenticate';
 import type { GatewayContext } from '../context';
-import type { AppError } from '../../../common/errors';
+import { AppError } from '../../../common/errors';
 
 export const PAYMENT_MUTATION_FIELD = 'createPluginPaymentIntent';
 
@@ -17,13 +17,30 @@ export function requireScopePlugin(scope: string | undefined): ApolloServerPlugi
             try {
               requireScope(contextValue.identity, scope);
             } catch (err) {
-              throw (err as AppError).toGraphQLError();
+              throw err instanceof AppError ? refusal(err) : err;
             }
           }
         },
       };
     },
   };
+}
+
+/**
+ * Thrown in didResolveOperation, an error without extensions.http becomes a 500; this one carries
+ * its own status and RFC 6750 challenge (Apollo lifts `http` into the response and drops it from
+ * the body). The REST shim copies the challenge from the same response head.
+ */
+export function refusal(err: AppError): GraphQLError {
+  // Typed loosely on purpose: graphql-yoga (a bench dependency) augments extensions.http with a
+  // Record for headers, while Apollo Server reads a HeaderMap.
+  const extensions: Record<string, unknown> = {
+    code: err.code,
+    kind: err.kind,
+    ...publicDetails(err),
+    http: { status: err.status, headers: new HeaderMap(Object.entries(wwwAuthenticate(err))) },
+  };
+  return new GraphQLError(err.message, { extensions });
 }
 
 /** Root fields of the mutation, through inline fragments and named fragment spreads. */

@@ -61,7 +61,7 @@ export function paymentIntentShim(
     );
     if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
     const { data, errors } = response.body.singleResult;
-    if (errors?.length || !data) return problemFromGraphQL(res, errors ?? [], requestId);
+    if (errors?.length || !data) return problemFromGraphQL(res, errors ?? [], requestId, response.http.headers);
 
     const intent = data.createPluginPaymentIntent;
     if (accepts(req.headers.accept, 'application/json')) {
@@ -102,7 +102,7 @@ export function parseBody(raw: Buffer): Record<string, unknown> {
   return input;
 }
 
-function problemFromGraphQL(res: Parameters<Handler>[1], errors: readonly GraphQLFormattedError[], requestId: string): void {
+function problemFromGraphQL(res: Parameters<Handler>[1], errors: readonly GraphQLFormattedError[], requestId: string, head?: Map<string, string>): void {
   const first = errors[0];
   const code = first?.extensions?.code;
   const kind = kindOfCode(code);
@@ -112,6 +112,9 @@ function problemFromGraphQL(res: Parameters<Handler>[1], errors: readonly GraphQ
   const { code: _c, kind: _k, ...details } = first.extensions ?? {};
   const headers: Record<string, string> = {};
   if (typeof details.retryAfterSec === 'number') headers['retry-after'] = String(details.retryAfterSec);
+  // The GraphQL refusal (e.g. the scope check's 403) put its challenge on the response head.
+  const challenge = head?.get('www-authenticate');
+  if (challenge && (kind === 'UNAUTHENTICATED' || kind === 'FORBIDDEN')) headers['www-authenticate'] = challenge;
   sendProblem(res, { kind, code: String(code), message: first.message, details, requestId }, headers);
 }
 
