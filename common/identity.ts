@@ -54,6 +54,7 @@ function cryptoKeyOf(secret: Uint8Array): Promise<CryptoKey> {
   let key = cryptoKeys.get(secret);
   if (!key) {
     key = crypto.subtle.importKey('raw', new Uint8Array(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    key.catch(() => cryptoKeys.delete(secret)); // a failed import is tried again, not cached
     cryptoKeys.set(secret, key);
   }
   return key;

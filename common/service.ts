@@ -57,7 +57,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       opts.metrics.httpDuration.observe({ route, method: req.method ?? '', status: String(res.statusCode) }, seconds);
       // One access line per request (probes and scrapes excluded), with the id that follows it across services.
-      if (!PROBES.has(route)) opts.log.info('request', { requestId, method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 10_000) / 10, ...annotations });
+      if (!PROBES.has(route)) opts.log.info('request', { ...annotations, requestId, method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 10_000) / 10 });
     });
     try {
       if (path === '/healthz') return sendJson(res, 200, { status: 'alive', phase });

@@ -37,7 +37,23 @@ export async function startStripeRecorder(opts: { port: number; upstream: string
   const requests: RecordedStripeRequest[] = [];
   let fault: (Fault & { remaining: number }) | null = null;
 
-  const server = http.createServer(async (req, res) => {
+  const delays = new Set<NodeJS.Timeout>();
+  const sleep = (ms: number) => new Promise<void>((resolve) => {
+    const timer = setTimeout(() => { delays.delete(timer); resolve(); }, ms);
+    delays.add(timer);
+  });
+
+  // Never an unhandled rejection in the process that hosts the stack: stripe-mock gone, a bad
+  // fault body or a closed socket answer an error (or end the socket) instead.
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((err) => {
+      if (res.headersSent || res.destroyed) return void res.destroy();
+      res.writeHead(err instanceof SyntaxError ? 400 : 502, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { type: 'api_error', message: `stripe recorder: ${err instanceof Error ? err.message : String(err)}` } }));
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readAll(req);
     const path = req.url ?? '/';
     if (path.startsWith('/__recorder/')) return admin(req, res, path, body);
@@ -57,9 +73,11 @@ export async function startStripeRecorder(opts: { port: number; upstream: string
       const error = active.error ?? { type: 'api_error', message: 'injected fault' };
       record.outcome = `injected ${active.status} ${error.type}${error.code ? `/${error.code}` : ''}`;
       res.writeHead(active.status, { 'content-type': 'application/json', 'request-id': 'req_injected' });
-      return res.end(JSON.stringify({ error }));
+      res.end(JSON.stringify({ error }));
+      return;
     }
-    if (active?.mode === 'delay') await new Promise((r) => setTimeout(r, active.delayMs));
+    if (active?.mode === 'delay') await sleep(active.delayMs);
+    record.outcome = 'upstream error';
     const upstream = await fetch(opts.upstream + path, {
       method: req.method,
       headers: forwardHeaders(req),
@@ -68,12 +86,13 @@ export async function startStripeRecorder(opts: { port: number; upstream: string
     const answer = Buffer.from(await upstream.arrayBuffer());
     if (active?.mode === 'drop-after-forward') {
       record.outcome = `forwarded ${upstream.status}, connection dropped`;
-      return req.socket.destroy();
+      req.socket.destroy();
+      return;
     }
     record.outcome = `forwarded ${upstream.status}`;
     res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json', 'request-id': upstream.headers.get('request-id') ?? '' });
     res.end(answer);
-  });
+  }
 
   function admin(req: IncomingMessage, res: ServerResponse, path: string, body: Buffer) {
     const json = (status: number, value: unknown) => {
@@ -100,7 +119,12 @@ export async function startStripeRecorder(opts: { port: number; upstream: string
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () => new Promise<void>((resolve) => {
+      for (const timer of delays) clearTimeout(timer); // a delay fault must not keep the host process alive
+      delays.clear();
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
   };
 }
 

@@ -55,7 +55,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: integer(env, 'PORT', 4000, 0, 65535),
     supergraphPath: optional(env, 'SUPERGRAPH_PATH', schemaFile('supergraph.graphql')),
     subgraphUrls,
-    subgraphTimeoutMs: integer(env, 'SUBGRAPH_TIMEOUT_MS', 15_000, 100, 120_000),
+    // At least the payments subgraph's longest attempt (29 s with its defaults), so the gateway waits for it.
+    subgraphTimeoutMs: integer(env, 'SUBGRAPH_TIMEOUT_MS', 30_000, 100, 120_000),
     subgraphMaxSockets: integer(env, 'SUBGRAPH_MAX_SOCKETS', 64, 1, 10_000),
     auth0: {
       domain,

@@ -110,8 +110,11 @@ async function main() {
     },
     readiness: async () => supergraphLoaded,
     close: async () => {
-      await apollo.stop();
-      await tracing?.shutdown();
+      try {
+        await apollo.stop();
+      } finally {
+        await tracing?.shutdown();
+      }
     },
   });
   exitOnSignals(service);

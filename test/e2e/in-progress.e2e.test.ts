@@ -14,7 +14,7 @@ import { PLUGINS, cassandra, intentCreationsFor, ledgerRows, rest, stack, userWi
 
 const body = { total: 12.5, currency: 'usd', plugins: [PLUGINS.antiCheat] };
 const hash = requestHash('USD', 1250n, [PLUGINS.antiCheat]);
-const budgetMs = () => maxAttemptMs({ timeoutMs: Number(stack().env.payments.STRIPE_TIMEOUT_MS), maxNetworkRetries: Number(stack().env.payments.STRIPE_MAX_NETWORK_RETRIES) });
+const budgetMs = () => maxAttemptMs({ timeoutMs: Number(stack().env.payments.STRIPE_TIMEOUT_MS), maxNetworkRetries: Number(stack().env.payments.STRIPE_MAX_NETWORK_RETRIES) }, Number(stack().env.payments.CASSANDRA_REQUEST_TIMEOUT_MS ?? 2_000));
 const ledger = () => new Ledger(cassandra(), stack().env.payments.CASSANDRA_KEYSPACE);
 const untilBudgetSpent = (entryId: string) => new Promise((r) => setTimeout(r, Math.max(0, dateOfTimeuuid(entryId).getTime() + budgetMs() + 250 - Date.now())));
 

@@ -16,7 +16,8 @@ import type { Fetcher, FetcherHeaders, FetcherRequestInit, FetcherResponse } fro
 const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
 export function subgraphFetcher(opts: { maxSocketsPerSubgraph: number }): Fetcher {
-  const agentOptions = { keepAlive: true, maxSockets: opts.maxSocketsPerSubgraph, scheduling: 'lifo' as const };
+  // Idle sockets are retired after 30 s, well before the subgraphs' 65 s keep-alive timeout closes them under a request.
+  const agentOptions = { keepAlive: true, maxSockets: opts.maxSocketsPerSubgraph, scheduling: 'lifo' as const, timeout: 30_000 };
   const agents = { 'http:': new http.Agent(agentOptions), 'https:': new https.Agent(agentOptions) };
   return (url, init) => request(url, init ?? {}, agents);
 }
@@ -35,9 +36,9 @@ function request(url: string, init: FetcherRequestInit & { signal?: AbortSignal 
         chunks.push(chunk);
       });
       res.once('end', () => resolve(new SubgraphResponse(url, res.statusCode ?? 0, res.statusMessage ?? '', res.headers, Buffer.concat(chunks))));
-      res.once('error', reject);
+      res.on('error', reject);
     });
-    req.once('error', reject);
+    req.on('error', reject); // on, not once: a second error on a dead socket must not crash the gateway
     req.end(init.body);
   });
 }

@@ -35,8 +35,8 @@ export function readStripeConfig(env: Record<string, string | undefined>): Strip
   return {
     secretKey,
     apiBase,
-    timeoutMs: integer(env, 'STRIPE_TIMEOUT_MS', 10_000, 100, 120_000),
-    maxNetworkRetries: integer(env, 'STRIPE_MAX_NETWORK_RETRIES', 2, 0, 5),
+    timeoutMs: integer(env, 'STRIPE_TIMEOUT_MS', 8_000, 100, 120_000),
+    maxNetworkRetries: integer(env, 'STRIPE_MAX_NETWORK_RETRIES', 1, 0, 5),
   };
 }
 

@@ -25,6 +25,7 @@ async function main() {
 
   const cassandra = createCassandraClient(config.cassandra, metrics.cassandraQueries());
   await migrate(cassandra, config.cassandra, LEDGER_TABLES);
+  const attemptMs = maxAttemptMs(config.stripe, config.cassandra.requestTimeoutMs);
   const deps = {
     ledger: new Ledger(cassandra, config.cassandra.keyspace),
     catalog: new SubgraphCatalog(config.catalogUrl, config.catalogTimeoutMs),
@@ -33,7 +34,7 @@ async function main() {
       'stripe',
     ),
     maxPluginsPerIntent: config.maxPluginsPerIntent,
-    attempts: new AttemptTracker(maxAttemptMs(config.stripe)),
+    attempts: new AttemptTracker(attemptMs),
     onIntentCreated: (currency: string) => intentsCreated.inc({ currency }),
   };
 
@@ -54,6 +55,8 @@ async function main() {
       }),
     },
     readiness: () => cassandraUsable(cassandra),
+    // SIGTERM waits for the longest attempt, so a payment in flight is never cut between Stripe and its outcome.
+    drainMs: attemptMs + 1_000,
     close: async () => {
       await apollo.stop();
       await cassandra.shutdown();

@@ -1,8 +1,10 @@
 import { AttemptTracker, maxAttemptMs } from './attempts';
 
-test('the budget covers every try and the waits between them', () => {
-  expect(maxAttemptMs({ timeoutMs: 3_000, maxNetworkRetries: 0 })).toBe(4_000);
-  expect(maxAttemptMs({ timeoutMs: 10_000, maxNetworkRetries: 2 })).toBe(41_000);
+test('the budget covers every Stripe try, the waits between them, three ledger statements and clock skew', () => {
+  expect(maxAttemptMs({ timeoutMs: 3_000, maxNetworkRetries: 0 }, 2_000)).toBe(3_000 + 6_000 + 2_000);
+  expect(maxAttemptMs({ timeoutMs: 8_000, maxNetworkRetries: 1 }, 2_000)).toBe(16_000 + 5_000 + 6_000 + 2_000);
+  // The defaults fit inside the gateway's default subgraph timeout (30 s), so a slow attempt is waited for.
+  expect(maxAttemptMs({ timeoutMs: 8_000, maxNetworkRetries: 1 }, 2_000)).toBeLessThanOrEqual(30_000);
 });
 
 test('an attempt started elsewhere is busy until its budget is spent', () => {

@@ -9,11 +9,14 @@ import { LRUCache } from 'lru-cache';
 
 /** stripe-node sleeps at most 5 s between network retries (MAX_NETWORK_RETRY_DELAY_SEC). */
 const MAX_RETRY_DELAY_MS = 5_000;
-/** The ledger writes around the Stripe call. */
-const LEDGER_SLACK_MS = 1_000;
+/** The ledger statements of one attempt that may each wait a whole request timeout: claim, entry, outcome. */
+const LEDGER_STATEMENTS = 3;
+/** The attempt's start is another replica's clock (its timeuuid); allow for skew between replicas. */
+const CLOCK_SKEW_MS = 2_000;
 
-export function maxAttemptMs(stripe: { timeoutMs: number; maxNetworkRetries: number }): number {
-  return stripe.timeoutMs * (stripe.maxNetworkRetries + 1) + stripe.maxNetworkRetries * MAX_RETRY_DELAY_MS + LEDGER_SLACK_MS;
+/** The longest one attempt can run: every Stripe try and wait between them, its ledger writes, clock skew. */
+export function maxAttemptMs(stripe: { timeoutMs: number; maxNetworkRetries: number }, ledgerRequestTimeoutMs: number): number {
+  return stripe.timeoutMs * (stripe.maxNetworkRetries + 1) + stripe.maxNetworkRetries * MAX_RETRY_DELAY_MS + LEDGER_STATEMENTS * ledgerRequestTimeoutMs + CLOCK_SKEW_MS;
 }
 
 export class AttemptTracker {
