@@ -3,7 +3,9 @@
  * reached Stripe (method, path, Idempotency-Key, decoded form body) and can inject faults:
  * delay the answer, drop the connection after the request was forwarded, or answer a status
  * with a Stripe error body (a 5xx by default; a 402 card_error or 400 invalid_request_error to
- * test definitive refusals, which stripe-mock itself never gives).
+ * test definitive refusals, which stripe-mock itself never gives), or answer a given body (state
+ * stripe-mock does not keep, e.g. a search that finds an intent). A fault with `match` applies
+ * only to requests whose path and query contain it.
  * Tests read and steer it over HTTP (/__recorder/...), since they run in other processes.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
@@ -28,10 +30,12 @@ export interface StripeErrorBody {
   message: string;
 }
 
-export type Fault =
-  | { mode: 'delay'; delayMs: number; count?: number }
-  | { mode: 'drop-after-forward'; count?: number }
-  | { mode: 'status'; status: number; error?: StripeErrorBody; count?: number };
+export type Fault = (
+  | { mode: 'delay'; delayMs: number }
+  | { mode: 'drop-after-forward' }
+  | { mode: 'status'; status: number; error?: StripeErrorBody }
+  | { mode: 'answer'; status: number; body: unknown }
+) & { count?: number; match?: string };
 
 export async function startStripeRecorder(opts: { port: number; upstream: string }): Promise<{ url: string; close(): Promise<void> }> {
   const requests: RecordedStripeRequest[] = [];
@@ -67,13 +71,19 @@ export async function startStripeRecorder(opts: { port: number; upstream: string
       at: new Date().toISOString(),
     };
     requests.push(record);
-    const active = fault && fault.remaining > 0 ? fault : null;
+    const active = fault && fault.remaining > 0 && (!fault.match || decodeURIComponent(path).includes(fault.match)) ? fault : null;
     if (active) active.remaining--;
     if (active?.mode === 'status') {
       const error = active.error ?? { type: 'api_error', message: 'injected fault' };
       record.outcome = `injected ${active.status} ${error.type}${error.code ? `/${error.code}` : ''}`;
       res.writeHead(active.status, { 'content-type': 'application/json', 'request-id': 'req_injected' });
       res.end(JSON.stringify({ error }));
+      return;
+    }
+    if (active?.mode === 'answer') {
+      record.outcome = `injected answer ${active.status}`;
+      res.writeHead(active.status, { 'content-type': 'application/json', 'request-id': 'req_injected' });
+      res.end(JSON.stringify(active.body));
       return;
     }
     if (active?.mode === 'delay') await sleep(active.delayMs);

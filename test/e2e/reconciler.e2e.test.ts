@@ -1,8 +1,8 @@
 /**
  * The reconciler's branch for entries past Stripe's idempotency window: it looks the intent up
- * by the entry id in its metadata (stripe-mock's search answers a fixture that names another
- * entry, i.e. "none found") and settles the entry FAILED with no_intent_at_stripe, appended as
- * an event. Pending entries older than the lookback window are reported, with exit code 3.
+ * by the entry id in its metadata. Not found (stripe-mock's own search fixture names another
+ * entry): FAILED no_intent_at_stripe, appended as an event. Found (the recorder answers the
+ * search with stripe-mock's fixture naming this entry): CREATED with that intent. Pending entries older than the lookback window are reported, with exit code 3.
  */
 import { randomBytes } from 'node:crypto';
 import { types } from 'cassandra-driver';
@@ -45,6 +45,49 @@ test('past the replay window, Stripe has no intent for the entry: FAILED no_inte
   ]);
   expect(await inPendingIndex(pending.entryId)).toBe(false);
   expect((await runReconciler(['--older-than-sec', '0', '--replay-window-sec', '0'])).report.examined).toBe(0);
+});
+
+test('past the replay window, Stripe has the intent (found by its metadata): CREATED with that intent, appended, nothing created', async () => {
+  const user = await userWithToken('reconcile-found');
+  await setStripeFault({ mode: 'status', status: 500, count: 1 });
+  expect((await rest(user.token, body)).status).toBe(503);
+  await setStripeFault(null);
+  const [pending] = await ledgerRows(user.sub);
+  // stripe-mock keeps no state, so its search never finds the intent of a lost create: take its
+  // own search answer and make its intent name this entry, as real Stripe's would.
+  const sample = (await (await fetch(`${stack().urls.stripeMock}/v1/payment_intents/search?query=x`, {
+    headers: { authorization: `Bearer ${stack().env.payments.STRIPE_SECRET_KEY}` },
+  })).json()) as { data: Array<{ id: string; status: string; metadata: Record<string, string> }> };
+  const intent = { ...sample.data[0], metadata: { ...sample.data[0].metadata, jtm_entry_id: pending.entryId } };
+  await setStripeFault({ mode: 'answer', status: 200, body: { ...sample, data: [intent] }, match: pending.entryId, count: 1 });
+
+  const run = await runReconciler(['--older-than-sec', '0', '--replay-window-sec', '0']);
+  expect(run.exitCode).toBe(0);
+  expect(run.report.created).toBeGreaterThanOrEqual(1);
+  const searches = await searchesFor(pending.entryId);
+  expect(searches.map((r) => r.outcome)).toEqual(['injected answer 200']);
+  expect(await intentCreationsFor(user.sub)).toHaveLength(1); // only the client's original attempt
+  const [settled] = await ledgerRows(user.sub);
+  expect(settled.events).toEqual([
+    { status: 'PENDING', stripeIntentId: null, stripeStatus: null, reason: null },
+    { status: 'CREATED', stripeIntentId: intent.id, stripeStatus: intent.status, reason: 'reconciled' },
+  ]);
+  expect(await inPendingIndex(pending.entryId)).toBe(false);
+});
+
+test('a search answer naming another entry is not taken for this one', async () => {
+  const user = await userWithToken('reconcile-other');
+  await setStripeFault({ mode: 'status', status: 500, count: 1 });
+  expect((await rest(user.token, body)).status).toBe(503);
+  await setStripeFault(null);
+  const [pending] = await ledgerRows(user.sub);
+  const sample = (await (await fetch(`${stack().urls.stripeMock}/v1/payment_intents/search?query=x`, {
+    headers: { authorization: `Bearer ${stack().env.payments.STRIPE_SECRET_KEY}` },
+  })).json()) as { data: Array<{ metadata: Record<string, string> }> };
+  const other = { ...sample.data[0], metadata: { jtm_entry_id: '00000000-0000-1000-8000-000000000000' } };
+  await setStripeFault({ mode: 'answer', status: 200, body: { ...sample, data: [other] }, match: pending.entryId, count: 1 });
+  await runReconciler(['--older-than-sec', '0', '--replay-window-sec', '0']);
+  expect((await ledgerRows(user.sub))[0].events.map((e) => [e.status, e.reason])).toEqual([['PENDING', null], ['FAILED', 'no_intent_at_stripe']]);
 });
 
 test('the replay window is capped below Stripe\'s 24 h key retention', async () => {
