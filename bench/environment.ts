@@ -10,7 +10,7 @@
 import { rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startLocalStack, type LocalStack, type StackPorts } from '../stack/local-stack';
+import { portsWithCassandraOn, startLocalStack, type LocalStack } from '../stack/local-stack';
 import { ENTRY_POINTS, type Deployable } from '../stack/product';
 import { freePort, httpOk, spawnService, type ManagedService } from '../stack/lib/process';
 import { projectRoot } from '../common/paths';
@@ -53,16 +53,7 @@ export async function startEnvironment(opts: { variants: Variant[]; log: (line: 
   const runDir = join(projectRoot(), '.run', 'bench');
   const logDir = join(runDir, 'logs');
   rmSync(runDir, { recursive: true, force: true });
-  const ports: StackPorts = {
-    cassandraNative: BENCH_CASSANDRA_PORTS.native,
-    cassandraStorage: BENCH_CASSANDRA_PORTS.storage,
-    stripeMock: await freePort(),
-    stripeProxy: await freePort(),
-    auth0: await freePort(),
-    plugins: await freePort(),
-    payments: await freePort(),
-    gateway: await freePort(),
-  };
+  const ports = await portsWithCassandraOn(BENCH_CASSANDRA_PORTS);
   const stack = await startLocalStack({ ports, runDir, log: opts.log });
   const own: ManagedService[] = [];
   const stopOwn = async () => {

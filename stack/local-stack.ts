@@ -13,7 +13,7 @@ import { startStripeRecorder } from './stripe-recorder';
 import { startAuth0Standin, type Auth0Standin } from './auth0';
 import { startDeployable, ENTRY_POINTS, type Deployable } from './product';
 import { projectRoot } from '../common/paths';
-import type { ManagedService } from './lib/process';
+import { freePort, type ManagedService } from './lib/process';
 
 export interface StackPorts {
   cassandraNative: number;
@@ -24,6 +24,20 @@ export interface StackPorts {
   plugins: number;
   payments: number;
   gateway: number;
+}
+
+/** Fixed Cassandra ports (a stack of its own needs its own), every other port free on loopback. */
+export async function portsWithCassandraOn(cassandra: { native: number; storage: number }): Promise<StackPorts> {
+  return {
+    cassandraNative: cassandra.native,
+    cassandraStorage: cassandra.storage,
+    stripeMock: await freePort(),
+    stripeProxy: await freePort(),
+    auth0: await freePort(),
+    plugins: await freePort(),
+    payments: await freePort(),
+    gateway: await freePort(),
+  };
 }
 
 export const DEV_PORTS: StackPorts = { cassandraNative: 9042, cassandraStorage: 7000, stripeMock: 12111, stripeProxy: 12112, auth0: 4010, plugins: 4002, payments: 4001, gateway: 4000 };

@@ -16,16 +16,33 @@ afterEach(() => setStripeFault(null));
 const DAY_MS = 86_400_000;
 const body = { total: 12.5, currency: 'usd', plugins: [PLUGINS.antiCheat] };
 
+/** A payment whose Stripe create failed (500): its entry stays PENDING for the reconciler. */
+async function entryWhoseCreateWasLost(token: string, clientId: string) {
+  await setStripeFault({ mode: 'status', status: 500, count: 1 });
+  expect((await rest(token, body)).status).toBe(503);
+  await setStripeFault(null);
+  const [pending] = await ledgerRows(clientId);
+  return pending;
+}
+
+/**
+ * stripe-mock's own answer to a PaymentIntent search. It keeps no state, so its search never finds
+ * the intent of a lost create; tests edit this answer's intent to name an entry, as Stripe's would.
+ */
+async function stripeMockSearchAnswer() {
+  const res = await fetch(`${stack().urls.stripeMock}/v1/payment_intents/search?query=x`, {
+    headers: { authorization: `Bearer ${stack().env.payments.STRIPE_SECRET_KEY}` },
+  });
+  return (await res.json()) as { data: Array<{ id: string; status: string; metadata: Record<string, string> }> };
+}
+
 async function searchesFor(entryId: string) {
   return (await stripeRequests()).filter((r) => r.method === 'GET' && r.path === '/v1/payment_intents/search' && r.params.query?.includes(entryId));
 }
 
 test('past the replay window, Stripe has no intent for the entry: FAILED no_intent_at_stripe, appended, nothing created', async () => {
   const user = await userWithToken('reconcile-old');
-  await setStripeFault({ mode: 'status', status: 500, count: 1 });
-  expect((await rest(user.token, body)).status).toBe(503);
-  await setStripeFault(null);
-  const [pending] = await ledgerRows(user.sub);
+  const pending = await entryWhoseCreateWasLost(user.token, user.sub);
   expect(pending.events.map((e) => e.status)).toEqual(['PENDING']);
 
   const run = await runReconciler(['--older-than-sec', '0', '--replay-window-sec', '0']);
@@ -49,15 +66,8 @@ test('past the replay window, Stripe has no intent for the entry: FAILED no_inte
 
 test('past the replay window, Stripe has the intent (found by its metadata): CREATED with that intent, appended, nothing created', async () => {
   const user = await userWithToken('reconcile-found');
-  await setStripeFault({ mode: 'status', status: 500, count: 1 });
-  expect((await rest(user.token, body)).status).toBe(503);
-  await setStripeFault(null);
-  const [pending] = await ledgerRows(user.sub);
-  // stripe-mock keeps no state, so its search never finds the intent of a lost create: take its
-  // own search answer and make its intent name this entry, as real Stripe's would.
-  const sample = (await (await fetch(`${stack().urls.stripeMock}/v1/payment_intents/search?query=x`, {
-    headers: { authorization: `Bearer ${stack().env.payments.STRIPE_SECRET_KEY}` },
-  })).json()) as { data: Array<{ id: string; status: string; metadata: Record<string, string> }> };
+  const pending = await entryWhoseCreateWasLost(user.token, user.sub);
+  const sample = await stripeMockSearchAnswer();
   const intent = { ...sample.data[0], metadata: { ...sample.data[0].metadata, jtm_entry_id: pending.entryId } };
   await setStripeFault({ mode: 'answer', status: 200, body: { ...sample, data: [intent] }, match: pending.entryId, count: 1 });
 
@@ -77,13 +87,8 @@ test('past the replay window, Stripe has the intent (found by its metadata): CRE
 
 test('a search answer naming another entry is not taken for this one', async () => {
   const user = await userWithToken('reconcile-other');
-  await setStripeFault({ mode: 'status', status: 500, count: 1 });
-  expect((await rest(user.token, body)).status).toBe(503);
-  await setStripeFault(null);
-  const [pending] = await ledgerRows(user.sub);
-  const sample = (await (await fetch(`${stack().urls.stripeMock}/v1/payment_intents/search?query=x`, {
-    headers: { authorization: `Bearer ${stack().env.payments.STRIPE_SECRET_KEY}` },
-  })).json()) as { data: Array<{ metadata: Record<string, string> }> };
+  const pending = await entryWhoseCreateWasLost(user.token, user.sub);
+  const sample = await stripeMockSearchAnswer();
   const other = { ...sample.data[0], metadata: { jtm_entry_id: '00000000-0000-1000-8000-000000000000' } };
   await setStripeFault({ mode: 'answer', status: 200, body: { ...sample, data: [other] }, match: pending.entryId, count: 1 });
   await runReconciler(['--older-than-sec', '0', '--replay-window-sec', '0']);

@@ -5,8 +5,7 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { startLocalStack, type StackPorts } from '../../stack/local-stack';
-import { freePort } from '../../stack/lib/process';
+import { portsWithCassandraOn, startLocalStack } from '../../stack/local-stack';
 import { projectRoot } from '../../common/paths';
 import type { TestStackInfo } from './stack';
 import { startControlServer } from './stack-control';
@@ -16,16 +15,7 @@ export default async function globalSetup(): Promise<void> {
   const cassandraNative = Number(process.env.TEST_CASSANDRA_PORT ?? 19142);
   const runDir = join(projectRoot(), '.run', `test-${cassandraNative}`);
   rmSync(runDir, { recursive: true, force: true });
-  const ports: StackPorts = {
-    cassandraNative,
-    cassandraStorage: Number(process.env.TEST_CASSANDRA_STORAGE_PORT ?? cassandraNative - 2042),
-    stripeMock: await freePort(),
-    stripeProxy: await freePort(),
-    auth0: await freePort(),
-    plugins: await freePort(),
-    payments: await freePort(),
-    gateway: await freePort(),
-  };
+  const ports = await portsWithCassandraOn({ native: cassandraNative, storage: Number(process.env.TEST_CASSANDRA_STORAGE_PORT ?? cassandraNative - 2042) });
   const t0 = Date.now();
   const stack = await startLocalStack({ ports, runDir, fastCassandra: true, log: (l) => process.stdout.write(`\n[test stack] ${l}`) });
   process.stdout.write(`\n[test stack] up in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
